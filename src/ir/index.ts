@@ -1,0 +1,14 @@
+export * from './dtype.ts';
+export * from './errors.ts';
+export * from './shape.ts';
+export * from './graph.ts';
+export * from './op-attrs.ts';
+export * from './op-def.ts';
+export * from './host-tensor.ts';
+export * from './kexpr.ts';
+export { OPS, OP_NAMES, isOpName, opDef } from './registry.ts';
+export { printGraph, formatNumber } from './printer.ts';
+export { parseGraph } from './parser.ts';
+export { verifyGraph } from './verify.ts';
+export { GraphBuilder } from './builder.ts';
+export * from './program.ts';

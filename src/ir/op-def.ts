@@ -1,0 +1,63 @@
+import type { DType } from './dtype.ts';
+import type { Graph } from './graph.ts';
+import type { HostTensor } from './host-tensor.ts';
+import type { KExpr } from './kexpr.ts';
+import type { AttrSchema, OpAttrs, OpName } from './op-attrs.ts';
+import type { TensorType } from './shape.ts';
+
+/** What the reference interpreter offers an op that runs subgraphs (loop). */
+export interface RefContext {
+  evalGraph(g: Graph, inputs: readonly HostTensor[]): HostTensor[];
+}
+
+/** Inputs to an `expr` kernel rule: the output coordinates and the operand types. */
+export interface ExprKernelCtx<A> {
+  readonly attrs: A;
+  readonly inputs: readonly TensorType[];
+  readonly output: TensorType;
+  /** One u32 expression per output axis. */
+  readonly out: readonly KExpr[];
+}
+
+/**
+ * How an op becomes WGSL:
+ * - `elementwise`: a WGSL expression over its operands (broadcast by the lowering);
+ * - `expr`: an expression over loads of its operands at computed coordinates (movement ops as
+ *   index maps, iota, random bits), so that fusion can inline it into consumers;
+ * - `reduce`: a combiner and identity, run as a workgroup tree reduction;
+ * - `contraction`: the tiled matmul template (dot_general);
+ * - `constant`: a buffer uploaded once (or a literal when splat);
+ * - `control`: run by the executor (loop).
+ */
+export type KernelRule<A> =
+  | {
+      readonly kind: 'elementwise';
+      wgsl(args: readonly string[], inTypes: readonly DType[], outType: DType): string;
+      readonly prelude?: string;
+    }
+  | { readonly kind: 'expr'; build(ctx: ExprKernelCtx<A>): KExpr; readonly prelude?: string }
+  | {
+      readonly kind: 'reduce';
+      combine(a: string, b: string, dtype: DType): string;
+      identity(dtype: DType): number;
+    }
+  | { readonly kind: 'contraction' }
+  | { readonly kind: 'constant' }
+  | { readonly kind: 'control' };
+
+/** Everything about one primitive, in one place. */
+export interface OpDef<K extends OpName> {
+  readonly name: K;
+  /** Operand count; `variadic` for concatenate and loop. */
+  readonly arity: number | 'variadic';
+  readonly attrs: AttrSchema<OpAttrs[K]>;
+  /** Names of the subgraphs the op carries (e.g. `body`), in order. */
+  readonly regions?: readonly string[];
+  /** Result types from operand types; throws ShapeError (without location) when they do not fit. */
+  infer(inputs: readonly TensorType[], attrs: OpAttrs[K], regions: readonly Graph[]): TensorType[];
+  /** Float64 evaluation: the oracle of every test. */
+  evalRef(inputs: readonly HostTensor[], attrs: OpAttrs[K], ctx: RefContext, regions: readonly Graph[]): HostTensor[];
+  readonly kernel: KernelRule<OpAttrs[K]>;
+}
+
+export type OpTable = { readonly [K in OpName]: OpDef<K> };

@@ -1,0 +1,109 @@
+import { ShapeError } from '../errors.ts';
+import { hostTensor } from '../host-tensor.ts';
+import { dimExpr, ilt, isub, load, select, u32, type KExpr } from '../kexpr.ts';
+import type { OpDef } from '../op-def.ts';
+import { formatType, isSymbol, normAxis, stridesOf, type Dim } from '../shape.ts';
+import { flatIndex } from './movement.ts';
+
+const minU = (a: KExpr, b: KExpr): KExpr => ({ k: 'binary', op: 'min', a, b, dtype: 'u32' });
+
+export const concatenate: OpDef<'concatenate'> = {
+  name: 'concatenate',
+  arity: 'variadic',
+  attrs: { axis: 'int' },
+  infer(xs, { axis }) {
+    const operands = xs.map(formatType);
+    if (xs.length === 0) throw new ShapeError('concatenate', 'needs at least one operand', operands);
+    const first = xs[0];
+    if (normAxis(axis, first.shape.length) !== axis)
+      throw new ShapeError('concatenate', `axis ${axis} out of range for rank ${first.shape.length}`, operands);
+    let total: Dim = 0;
+    for (const x of xs) {
+      if (x.dtype !== first.dtype) throw new ShapeError('concatenate', 'operand dtypes differ', operands);
+      if (x.shape.length !== first.shape.length) throw new ShapeError('concatenate', 'operand ranks differ', operands);
+      x.shape.forEach((d, i) => {
+        if (i !== axis && d !== first.shape[i]) throw new ShapeError('concatenate', `axis ${i} differs (${first.shape[i]} vs ${d})`, operands);
+      });
+      const d = x.shape[axis];
+      if (xs.length > 1 && isSymbol(d)) throw new ShapeError('concatenate', `cannot join along symbolic axis ${axis} (${d})`, operands);
+      total = xs.length === 1 ? d : (total as number) + (d as number);
+    }
+    return [{ dtype: first.dtype, shape: first.shape.map((d, i) => (i === axis ? total : d)) }];
+  },
+  evalRef(xs, { axis }) {
+    const shape = [...xs[0].shape];
+    shape[axis] = xs.reduce((a, x) => a + x.shape[axis], 0);
+    const out = hostTensor(xs[0].dtype, shape);
+    const st = stridesOf(shape);
+    for (let i = 0; i < out.data.length; i++) {
+      const c = shape.map((d, ax) => Math.floor(i / st[ax]) % d);
+      let j = 0;
+      while (c[axis] >= xs[j].shape[axis]) c[axis] -= xs[j++].shape[axis];
+      out.data[i] = xs[j].data[flatIndex(c, xs[j].shape)];
+    }
+    return [out];
+  },
+  kernel: {
+    kind: 'expr',
+    build: ({ attrs: { axis }, inputs, output, out }) => {
+      // Nested selects from the last operand back; out-of-range coordinates are clamped because
+      // both branches of a select are evaluated.
+      const offsets: number[] = [];
+      let acc = 0;
+      for (const x of inputs) {
+        offsets.push(acc);
+        acc += x.shape[axis] as number;
+      }
+      const at = (j: number): KExpr =>
+        load(
+          j,
+          out.map((c, ax) => (ax === axis ? minU(isub(c, u32(offsets[j])), u32((inputs[j].shape[axis] as number) - 1)) : c)),
+        );
+      let expr = at(inputs.length - 1);
+      for (let j = inputs.length - 2; j >= 0; j--) expr = select(ilt(out[axis], u32(offsets[j + 1])), at(j), expr, output.dtype);
+      return expr;
+    },
+  },
+};
+
+/**
+ * gather (NumPy `take` along one axis): `out = x.shape[:axis] + idx.shape + x.shape[axis+1:]`.
+ * Indices are clamped into range, as JAX does by default.
+ */
+export const gather: OpDef<'gather'> = {
+  name: 'gather',
+  arity: 2,
+  attrs: { axis: 'int' },
+  infer([x, idx], { axis }) {
+    const operands = [formatType(x), formatType(idx)];
+    if (normAxis(axis, x.shape.length) !== axis) throw new ShapeError('gather', `axis ${axis} out of range for rank ${x.shape.length}`, operands);
+    if (idx.dtype !== 'i32' && idx.dtype !== 'u32') throw new ShapeError('gather', `indices must be i32 or u32, got ${idx.dtype}`, operands);
+    return [{ dtype: x.dtype, shape: [...x.shape.slice(0, axis), ...idx.shape, ...x.shape.slice(axis + 1)] }];
+  },
+  evalRef([x, idx], { axis }) {
+    const shape = [...x.shape.slice(0, axis), ...idx.shape, ...x.shape.slice(axis + 1)];
+    const out = hostTensor(x.dtype, shape);
+    const st = stridesOf(shape);
+    const r = idx.shape.length;
+    for (let i = 0; i < out.data.length; i++) {
+      const c = shape.map((d, ax) => Math.floor(i / st[ax]) % d);
+      const ic = c.slice(axis, axis + r);
+      const k = Math.min(Math.max(idx.data[flatIndex(ic, idx.shape)], 0), x.shape[axis] - 1);
+      out.data[i] = x.data[flatIndex([...c.slice(0, axis), k, ...c.slice(axis + r)], x.shape)];
+    }
+    return [out];
+  },
+  kernel: {
+    kind: 'expr',
+    build: ({ attrs: { axis }, inputs: [x, idx], out }) => {
+      const r = idx.shape.length;
+      const raw = load(1, out.slice(axis, axis + r));
+      const last = isub(dimExpr(x.shape[axis]), u32(1));
+      const asU32: KExpr =
+        idx.dtype === 'i32'
+          ? { k: 'cast', from: 'i32', dtype: 'u32', arg: { k: 'binary', op: 'max', a: raw, b: { k: 'lit', dtype: 'i32', value: 0 }, dtype: 'i32' } }
+          : raw;
+      return load(0, [...out.slice(0, axis), minU(asU32, last), ...out.slice(axis + r)]);
+    },
+  },
+};

@@ -1,0 +1,85 @@
+import { ShapeError } from '../errors.ts';
+import { hostTensor } from '../host-tensor.ts';
+import type { OpDef } from '../op-def.ts';
+import type { OpAttrs } from '../op-attrs.ts';
+import { formatType, stridesOf, type Dim, type TensorType } from '../shape.ts';
+
+type DotAttrs = OpAttrs['dot_general'];
+
+/** The axes of an operand that are neither batch nor contracting, in order. */
+export const freeAxes = (rank: number, batch: readonly number[], contracting: readonly number[]): number[] =>
+  [...Array(rank).keys()].filter((i) => !batch.includes(i) && !contracting.includes(i));
+
+export function dotShape(lhs: TensorType, rhs: TensorType, a: DotAttrs): Dim[] {
+  const operands = [formatType(lhs), formatType(rhs)];
+  const fail = (why: string) => new ShapeError('dot_general', why, operands);
+  if (lhs.dtype !== rhs.dtype) throw fail(`operand dtypes differ (${lhs.dtype} vs ${rhs.dtype})`);
+  if (lhs.dtype === 'bool') throw fail('bool operands are not supported; cast first');
+  if (a.lhs_batch.length !== a.rhs_batch.length) throw fail('lhs_batch and rhs_batch differ in length');
+  if (a.lhs_contracting.length !== a.rhs_contracting.length) throw fail('lhs_contracting and rhs_contracting differ in length');
+  const check = (axes: readonly number[], t: TensorType, side: string) => {
+    for (const ax of axes) if (!Number.isInteger(ax) || ax < 0 || ax >= t.shape.length) throw fail(`${side} axis ${ax} out of range`);
+    if (new Set(axes).size !== axes.length) throw fail(`${side} axes repeat`);
+  };
+  check([...a.lhs_batch, ...a.lhs_contracting], lhs, 'lhs');
+  check([...a.rhs_batch, ...a.rhs_contracting], rhs, 'rhs');
+  a.lhs_batch.forEach((l, i) => {
+    const r = a.rhs_batch[i];
+    if (lhs.shape[l] !== rhs.shape[r]) throw fail(`batch axis lhs ${l} (${lhs.shape[l]}) != rhs ${r} (${rhs.shape[r]})`);
+  });
+  a.lhs_contracting.forEach((l, i) => {
+    const r = a.rhs_contracting[i];
+    if (lhs.shape[l] !== rhs.shape[r])
+      throw fail(`contracting axis lhs ${l} (${lhs.shape[l]}) != rhs ${r} (${rhs.shape[r]})`);
+  });
+  return [
+    ...a.lhs_batch.map((i) => lhs.shape[i]),
+    ...freeAxes(lhs.shape.length, a.lhs_batch, a.lhs_contracting).map((i) => lhs.shape[i]),
+    ...freeAxes(rhs.shape.length, a.rhs_batch, a.rhs_contracting).map((i) => rhs.shape[i]),
+  ];
+}
+
+export const dot_general: OpDef<'dot_general'> = {
+  name: 'dot_general',
+  arity: 2,
+  attrs: { lhs_contracting: 'ints', rhs_contracting: 'ints', lhs_batch: 'ints', rhs_batch: 'ints' },
+  infer([lhs, rhs], attrs) {
+    return [{ dtype: lhs.dtype, shape: dotShape(lhs, rhs, attrs) }];
+  },
+  evalRef([lhs, rhs], a) {
+    const shape = dotShape(lhs, rhs, a) as number[];
+    const out = hostTensor(lhs.dtype, shape);
+    const lFree = freeAxes(lhs.shape.length, a.lhs_batch, a.lhs_contracting);
+    const rFree = freeAxes(rhs.shape.length, a.rhs_batch, a.rhs_contracting);
+    const kShape = a.lhs_contracting.map((i) => lhs.shape[i]);
+    const kCount = kShape.reduce((x, y) => x * y, 1);
+    const kStrides = stridesOf(kShape);
+    const ls = stridesOf(lhs.shape);
+    const rs = stridesOf(rhs.shape);
+    const os = stridesOf(shape);
+    const nb = a.lhs_batch.length;
+    for (let o = 0; o < out.data.length; o++) {
+      const c = shape.map((d, ax) => Math.floor(o / os[ax]) % d);
+      let lBase = 0;
+      let rBase = 0;
+      a.lhs_batch.forEach((ax, i) => (lBase += c[i] * ls[ax]));
+      a.rhs_batch.forEach((ax, i) => (rBase += c[i] * rs[ax]));
+      lFree.forEach((ax, i) => (lBase += c[nb + i] * ls[ax]));
+      rFree.forEach((ax, i) => (rBase += c[nb + lFree.length + i] * rs[ax]));
+      let acc = 0;
+      for (let k = 0; k < kCount; k++) {
+        let lo = lBase;
+        let ro = rBase;
+        kShape.forEach((d, j) => {
+          const kc = Math.floor(k / kStrides[j]) % d;
+          lo += kc * ls[a.lhs_contracting[j]];
+          ro += kc * rs[a.rhs_contracting[j]];
+        });
+        acc += lhs.data[lo] * rhs.data[ro];
+      }
+      out.data[o] = lhs.dtype === 'i32' ? acc | 0 : lhs.dtype === 'u32' ? acc >>> 0 : acc;
+    }
+    return [out];
+  },
+  kernel: { kind: 'contraction' },
+};

@@ -1,0 +1,84 @@
+import type { DType } from './dtype.ts';
+import type { Shape } from './shape.ts';
+
+/**
+ * A compiled program: the kernel stage of the IR and the shape of the AOT artifact. It is plain
+ * data (JSON-serialisable): the runtime executes it without the compiler.
+ *
+ * Sizes are written in symbolic dims; the runtime binds them from the input shapes, writes them
+ * into one uniform buffer (`u32` per name, in `dims` order) that every kernel reads, and
+ * evaluates dispatch sizes from `SizeExpr`s.
+ */
+export interface Program {
+  readonly version: 1;
+  /** Symbolic dimension names, in the order of the sizes uniform. */
+  readonly dims: readonly string[];
+  readonly buffers: readonly BufferDecl[];
+  readonly kernels: readonly KernelDecl[];
+  readonly steps: readonly Step[];
+  /** Buffer id of each program input, in argument order. */
+  readonly inputs: readonly number[];
+  /** Buffer id of each program output (one may appear twice, or be an input). */
+  readonly outputs: readonly number[];
+}
+
+export interface BufferDecl {
+  readonly id: number;
+  readonly dtype: DType;
+  readonly shape: Shape;
+  /**
+   * input: written from the caller's argument; const: filled once from `data`;
+   * temp: an intermediate (may be an output too).
+   */
+  readonly kind: 'input' | 'const' | 'temp';
+  /** Element values of a `const` buffer (concrete shape). */
+  readonly data?: readonly number[];
+}
+
+/** ceil(constant * product(symbols) / divisor): a size in symbolic dims. */
+export interface SizeExpr {
+  readonly constant: number;
+  readonly symbols: readonly string[];
+  readonly divisor: number;
+}
+
+export interface KernelDecl {
+  readonly name: string;
+  readonly wgsl: string;
+  readonly entryPoint: string;
+  /**
+   * Binding layout in group 0: binding 0 is the sizes uniform; bindings 1..n are storage
+   * buffers, the first `reads` read-only and the rest read-write (outputs).
+   */
+  readonly reads: number;
+  readonly writes: number;
+  /** Workgroup counts. `linear` kernels take one flat count that the runtime folds into x and y
+   *  when it exceeds the adapter's per-dimension limit (the WGSL recombines them). */
+  readonly dispatch:
+    | { readonly kind: 'linear'; readonly count: SizeExpr }
+    | { readonly kind: 'grid'; readonly x: SizeExpr; readonly y: SizeExpr; readonly z: SizeExpr };
+  /** The kernel plan this WGSL was rendered from, for dumps. */
+  readonly plan: string;
+}
+
+export type Step =
+  /** Run kernel `kernel` with these buffers bound at bindings 1..n (reads then writes). */
+  | { readonly kind: 'dispatch'; readonly kernel: number; readonly buffers: readonly number[] }
+  /** Copy a whole buffer into another of the same size. */
+  | { readonly kind: 'copy'; readonly from: number; readonly to: number }
+  /**
+   * Run `body` `trips` times. Iteration t reads the carried state from `stateIn` and writes it
+   * to `stateOut`; odd iterations run with each stateIn[i] and stateOut[i] swapped (ping-pong),
+   * so no copy happens between iterations. Before the loop, `init` is copied into `stateIn`;
+   * after it, the final state (in stateOut when trips is odd, else in stateIn) is copied into
+   * `results`. Every iteration is recorded into the same submission.
+   */
+  | {
+      readonly kind: 'loop';
+      readonly trips: number;
+      readonly init: readonly number[];
+      readonly stateIn: readonly number[];
+      readonly stateOut: readonly number[];
+      readonly results: readonly number[];
+      readonly body: readonly Step[];
+    };
