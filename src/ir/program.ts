@@ -82,3 +82,25 @@ export type Step =
       readonly results: readonly number[];
       readonly body: readonly Step[];
     };
+
+/** The adapter limits that shape code generation (read from `device.limits`). */
+export interface KernelLimits {
+  readonly maxStorageBuffersPerShaderStage: number;
+  readonly maxComputeInvocationsPerWorkgroup: number;
+  readonly maxComputeWorkgroupSizeX: number;
+  readonly maxComputeWorkgroupSizeY: number;
+  readonly maxComputeWorkgroupStorageSize: number;
+  readonly maxComputeWorkgroupsPerDimension: number;
+  readonly maxStorageBufferBindingSize: number;
+}
+
+/** WebGPU's guaranteed minimums: code generated for these runs on every adapter. */
+export const DEFAULT_LIMITS: KernelLimits = {
+  maxStorageBuffersPerShaderStage: 8,
+  maxComputeInvocationsPerWorkgroup: 256,
+  maxComputeWorkgroupSizeX: 256,
+  maxComputeWorkgroupSizeY: 256,
+  maxComputeWorkgroupStorageSize: 16384,
+  maxComputeWorkgroupsPerDimension: 65535,
+  maxStorageBufferBindingSize: 134217728,
+};
