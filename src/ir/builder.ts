@@ -2,7 +2,7 @@ import { AxonicError, ShapeError, type SourceLoc } from './errors.ts';
 import { Value, type Graph, type Node } from './graph.ts';
 import type { OpAttrs, OpName } from './op-attrs.ts';
 import { opDef } from './registry.ts';
-import type { TensorType } from './shape.ts';
+import { formatType, type TensorType } from './shape.ts';
 
 /**
  * Builds a graph node by node, inferring result types as it goes. Shape errors gain the source
@@ -27,7 +27,7 @@ export class GraphBuilder {
     const def = opDef(op);
     const regions = opts.regions ?? [];
     if (def.arity !== 'variadic' && inputs.length !== def.arity)
-      throw new ShapeError(op, `takes ${def.arity} operand(s), got ${inputs.length}`, [], opts.loc);
+      throw new ShapeError(op, `takes ${def.arity} operand(s), got ${inputs.length}`, inputs.map((v) => formatType(v.type)), opts.loc);
     let types: TensorType[];
     try {
       types = def.infer(inputs.map((v) => v.type), attrs, regions);

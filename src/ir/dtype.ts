@@ -22,7 +22,7 @@ export function coerce(dtype: DType, v: number): number {
     case 'u32':
       return Number.isFinite(v) ? Math.trunc(v) >>> 0 : 0;
     case 'bool':
-      return v !== 0 && !Number.isNaN(v) ? 1 : 0;
+      return v !== 0 ? 1 : 0; // NaN is true, as in a cast to bool
   }
 }
 

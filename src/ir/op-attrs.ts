@@ -32,7 +32,8 @@ export type OpAttrs = { [K in UnaryOp | BinaryOp]: NoAttrs } & {
   reshape: { shape: Shape };
   broadcast_in_dim: { shape: Shape; dims: readonly number[] };
   transpose: { perm: readonly number[] };
-  slice: { start: readonly number[]; limit: readonly number[]; stride: readonly number[] };
+  // `limit` may name a symbolic dim: such an axis is kept whole.
+  slice: { start: readonly number[]; limit: Shape; stride: readonly number[] };
   pad: { low: readonly number[]; high: readonly number[]; value: number };
   concatenate: { axis: number };
   gather: { axis: number };

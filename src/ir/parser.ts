@@ -136,7 +136,7 @@ class Parser {
     if (!isOpName(opTok.text)) this.fail(`unknown op '${opTok.text}'`, opTok);
     const op: OpName = opTok.text;
     const def = opDef(op);
-    const attrs = this.attrs(op, def.attrs as Record<string, AttrKind>);
+    const attrs = this.attrs(opTok, def.attrs as Record<string, AttrKind>);
     const inputs: Value[] = [];
     // Operands sit on the op's line: a value on the next line starts the next node.
     if (this.is('value') && this.peek().line === opTok.line) inputs.push(...this.list('', () => this.use(scope)));
@@ -156,7 +156,7 @@ class Parser {
       this.expect('punct', '}');
       regions.push({ name: nameTok.text, inputs: rin, nodes, outputs });
     }
-    if (regions.length !== regionNames.length) this.fail(`${op} needs regions ${regionNames.join(', ')}`);
+    if (regions.length !== regionNames.length) this.fail(`${op} needs regions ${regionNames.join(', ')}`, opTok);
     let loc: SourceLoc | undefined;
     if (this.is('at')) loc = this.location(this.next());
     if (def.arity !== 'variadic' && inputs.length !== def.arity)
@@ -186,7 +186,8 @@ class Parser {
     return { file: m[1], line: Number(m[2]), col: Number(m[3]) };
   }
 
-  private attrs(op: OpName, schema: Record<string, AttrKind>): Record<string, AttrValue> {
+  private attrs(opTok: Token, schema: Record<string, AttrKind>): Record<string, AttrValue> {
+    const op = opTok.text;
     const out: Record<string, AttrValue> = {};
     if (this.accept('[')) {
       this.list(']', () => {
@@ -200,7 +201,7 @@ class Parser {
       this.expect('punct', ']');
     }
     const missing = Object.keys(schema).filter((k) => !(k in out));
-    if (missing.length) this.fail(`${op} needs attribute(s) ${missing.join(', ')}`);
+    if (missing.length) this.fail(`${op} needs attribute(s) ${missing.join(', ')}`, opTok);
     return out;
   }
 

@@ -1,4 +1,5 @@
 import type { DType } from './dtype.ts';
+import { ShapeError } from './errors.ts';
 
 /** A dimension: a known size, or the name of a size bound at call time (`N`). */
 export type Dim = number | string;
@@ -22,6 +23,22 @@ export const sameType = (a: TensorType, b: TensorType): boolean => a.dtype === b
 export function normAxis(axis: number, rank: number): number {
   const a = axis < 0 ? axis + rank : axis;
   return a >= 0 && a < rank ? a : -1;
+}
+
+/** What the text IR reads as a dimension name (`inf` and `nan` read as numbers). */
+const DIM_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+
+/**
+ * Rejects a shape attribute the IR cannot hold: a size that is negative or fractional (NumPy's -1
+ * is not a size here), or a name the text form could not read back.
+ */
+export function checkShapeAttr(op: string, shape: Shape, operands: string[]): void {
+  for (const d of shape) {
+    const problem = isSymbol(d)
+      ? (!DIM_NAME.test(d) || d === 'inf' || d === 'nan') && `'${d}' is not a dimension name (use an identifier)`
+      : (!Number.isInteger(d) || d < 0) && `${d} is not a size (write a non-negative integer or a name)`;
+    if (problem) throw new ShapeError(op, `shape ${formatShape(shape)}: ${problem}`, operands);
+  }
 }
 
 /** The symbols a shape mentions, in order of first appearance. */

@@ -1,17 +1,24 @@
 import { AxonicError, VerifyError, formatLoc } from './errors.ts';
 import type { Graph, Node, Value } from './graph.ts';
 import { isOpName, opDef } from './registry.ts';
-import { formatType, sameType } from './shape.ts';
+import { formatType, sameType, symbolsOf, type TensorType } from './shape.ts';
 
 const where = (n: Node) => `${n.op}${n.loc ? ` at ${formatLoc(n.loc)}` : ''}`;
 
 /**
  * Checks a graph's invariants: known ops, operand counts, attributes present, every operand
  * defined before use in its own region (regions are isolated from above), each value defined
- * once, and result types equal to what the op's rule infers. Throws VerifyError.
+ * once, result types equal to what the op's rule infers, and every symbolic dim bound by an input
+ * of the graph (sizes are bound from the arguments alone). Throws VerifyError.
  */
 export function verifyGraph(g: Graph): void {
   const definedAnywhere = new Set<Value>();
+  const bound = new Set(symbolsOf(g.inputs.map((v) => v.type.shape)));
+  const checkBound = (t: TensorType, what: string) => {
+    for (const s of symbolsOf([t.shape]))
+      if (!bound.has(s))
+        throw new VerifyError(`${what} has type ${formatType(t)}, but no input of @${g.name} binds dimension ${s}; give an input that dimension, or use a size`);
+  };
   const check = (graph: Graph, path: string) => {
     const scope = new Set<Value>();
     const define = (v: Value, what: string) => {
@@ -19,7 +26,10 @@ export function verifyGraph(g: Graph): void {
       definedAnywhere.add(v);
       scope.add(v);
     };
-    graph.inputs.forEach((v, i) => define(v, `input ${i}`));
+    graph.inputs.forEach((v, i) => {
+      define(v, `input ${i}`);
+      checkBound(v.type, `${path}: input ${i}`);
+    });
     graph.nodes.forEach((n, i) => {
       const at = `${path} node ${i} (${where(n)})`;
       if (!isOpName(n.op)) throw new VerifyError(`${at}: unknown op`);
@@ -46,6 +56,7 @@ export function verifyGraph(g: Graph): void {
         if (!sameType(v.type, inferred[j]))
           throw new VerifyError(`${at}: result ${j} is ${formatType(v.type)}, rule gives ${formatType(inferred[j])}`);
         define(v, `result of ${n.op}`);
+        checkBound(v.type, `${at}: result ${j}`);
       });
     });
     graph.outputs.forEach((v, i) => {

@@ -58,6 +58,8 @@ export const dot_general: OpDef<'dot_general'> = {
     const rs = stridesOf(rhs.shape);
     const os = stridesOf(shape);
     const nb = a.lhs_batch.length;
+    // Integer products can exceed 2^53, where float64 drops the low bits that 32-bit wrapping keeps.
+    const integer = lhs.dtype !== 'f32';
     for (let o = 0; o < out.data.length; o++) {
       const c = shape.map((d, ax) => Math.floor(o / os[ax]) % d);
       let lBase = 0;
@@ -75,9 +77,9 @@ export const dot_general: OpDef<'dot_general'> = {
           lo += kc * ls[a.lhs_contracting[j]];
           ro += kc * rs[a.rhs_contracting[j]];
         });
-        acc += lhs.data[lo] * rhs.data[ro];
+        acc = integer ? (acc + Math.imul(lhs.data[lo], rhs.data[ro])) | 0 : acc + lhs.data[lo] * rhs.data[ro];
       }
-      out.data[o] = lhs.dtype === 'i32' ? acc | 0 : lhs.dtype === 'u32' ? acc >>> 0 : acc;
+      out.data[o] = lhs.dtype === 'u32' ? acc >>> 0 : acc;
     }
     return [out];
   },

@@ -1,3 +1,4 @@
+import { coerce } from '../dtype.ts';
 import { ShapeError } from '../errors.ts';
 import { hostTensor, type HostTensor } from '../host-tensor.ts';
 import {
@@ -5,7 +6,7 @@ import {
 } from '../kexpr.ts';
 import type { OpDef } from '../op-def.ts';
 import {
-  formatShape, formatType, isSymbol, sameSize, sizeOf, stridesOf, type Dim, type TensorType,
+  checkShapeAttr, formatShape, formatType, isSymbol, sameSize, sizeOf, stridesOf, type Dim, type TensorType,
 } from '../shape.ts';
 
 /**
@@ -32,6 +33,7 @@ export const reshape: OpDef<'reshape'> = {
   arity: 1,
   attrs: { shape: 'shape' },
   infer([x], { shape }) {
+    checkShapeAttr('reshape', shape, [formatType(x)]);
     if (!sameSize(sizeOf(x.shape), sizeOf(shape)))
       throw new ShapeError('reshape', `cannot reshape ${formatShape(x.shape)} to ${formatShape(shape)}: element counts differ`, [formatType(x)]);
     return [{ dtype: x.dtype, shape }];
@@ -51,6 +53,7 @@ export const broadcast_in_dim: OpDef<'broadcast_in_dim'> = {
   attrs: { shape: 'shape', dims: 'ints' },
   infer([x], { shape, dims }) {
     const bad = (why: string) => new ShapeError('broadcast_in_dim', `${why} (target ${formatShape(shape)}, dims [${dims}])`, [formatType(x)]);
+    checkShapeAttr('broadcast_in_dim', shape, [formatType(x)]);
     if (dims.length !== x.shape.length) throw bad(`dims must name one output axis per operand axis`);
     dims.forEach((d, i) => {
       if (d < 0 || d >= shape.length || (i > 0 && dims[i - 1] >= d)) throw bad('dims must be increasing output axes');
@@ -158,7 +161,7 @@ export const pad: OpDef<'pad'> = {
       const src = c.map((v, i) => v - low[i]);
       return src.every((v, i) => v >= 0 && v < x.shape[i]) ? flatIndex(src, x.shape) : -1;
     };
-    return [gatherRef(x, outShape, source, value)];
+    return [gatherRef(x, outShape, source, coerce(x.dtype, value))];
   },
   kernel: {
     kind: 'expr',
@@ -174,7 +177,7 @@ export const pad: OpDef<'pad'> = {
         return minU(shifted, isub(dimExpr(x.shape[i]), u32(1)));
       });
       const loaded = load(0, src);
-      return inside ? select(inside, loaded, lit(x.dtype, value), x.dtype) : loaded;
+      return inside ? select(inside, loaded, lit(x.dtype, coerce(x.dtype, value)), x.dtype) : loaded;
     },
   },
 };

@@ -34,7 +34,8 @@ export function castScalar(v: number, from: DType, to: DType): number {
     case 'f32':
       return v;
     case 'bool':
-      return v !== 0 && !Number.isNaN(v) ? 1 : 0;
+      // NaN is not zero, so it converts to true, as WGSL's `x != 0.0` (and NumPy, JAX) do.
+      return v !== 0 ? 1 : 0;
     case 'i32':
       return from === 'f32' ? clampI32(v) : v | 0;
     case 'u32':

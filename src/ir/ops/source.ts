@@ -3,7 +3,7 @@ import { ShapeError } from '../errors.ts';
 import { fillTensor, hostTensor } from '../host-tensor.ts';
 import { linearize, load, u32, type KExpr } from '../kexpr.ts';
 import type { OpDef } from '../op-def.ts';
-import { formatShape, formatType, sizeOf, stridesOf } from '../shape.ts';
+import { checkShapeAttr, formatShape, formatType, sizeOf, stridesOf } from '../shape.ts';
 import { threefry2x32 } from './scalar-math.ts';
 
 export const iota: OpDef<'iota'> = {
@@ -11,6 +11,7 @@ export const iota: OpDef<'iota'> = {
   arity: 0,
   attrs: { shape: 'shape', dimension: 'int', dtype: 'dtype' },
   infer(_, { shape, dimension, dtype }) {
+    checkShapeAttr('iota', shape, []);
     if (dimension < 0 || dimension >= shape.length)
       throw new ShapeError('iota', `dimension ${dimension} out of range for shape ${formatShape(shape)}`, []);
     if (dtype === 'bool') throw new ShapeError('iota', 'dtype must be numeric', []);
@@ -36,6 +37,7 @@ export const constant: OpDef<'constant'> = {
   arity: 0,
   attrs: { shape: 'shape', dtype: 'dtype', value: 'numbers' },
   infer(_, { shape, dtype, value }) {
+    checkShapeAttr('constant', shape, []);
     const size = sizeOf(shape);
     if (value.length !== 1 && (size.symbols.length > 0 || value.length !== size.constant))
       throw new ShapeError('constant', `${value.length} values do not fill shape ${formatShape(shape)} (give 1 to splat)`, []);
@@ -78,6 +80,7 @@ export const random_bits: OpDef<'random_bits'> = {
   infer([key], { shape }) {
     if (key.dtype !== 'u32' || key.shape.length !== 1 || key.shape[0] !== 2)
       throw new ShapeError('random_bits', 'key must be u32[2]', [formatType(key)]);
+    checkShapeAttr('random_bits', shape, [formatType(key)]);
     return [{ dtype: 'u32', shape }];
   },
   evalRef([key], { shape }) {
