@@ -1,0 +1,151 @@
+import { coerce, hostArrayFor, type DType, type HostData } from '../src/ir/dtype.ts';
+import { AxonicError, InputError } from '../src/ir/errors.ts';
+import { hostTensor, type HostTensor } from '../src/ir/host-tensor.ts';
+import { formatShape, numElements } from '../src/ir/shape.ts';
+import { poolFor, type BufferPool } from './buffer-pool.ts';
+import type { Backend, GpuBackend } from './device.ts';
+import { readBuffers, uploadTensor, type ReadSource } from './transfer.ts';
+
+interface Owned {
+  readonly pool: BufferPool;
+  readonly buffer: GPUBuffer;
+}
+
+/** Arrays dropped without dispose() give their buffer back, so long training loops do not leak. */
+const collected = new FinalizationRegistry<Owned>(({ pool, buffer }) => pool.release(buffer));
+
+/**
+ * An array owned by the runtime: in a GPU buffer on the WebGPU backend, or a float64 host tensor
+ * on the CPU backend. Results of `Executable.run` are DeviceArrays; read them with `data()`.
+ */
+export class DeviceArray {
+  readonly shape: readonly number[];
+  readonly size: number;
+  private gpu: Owned | undefined;
+  private host: HostTensor | undefined;
+  private isDisposed = false;
+
+  private constructor(
+    readonly backend: Backend,
+    readonly dtype: DType,
+    shape: readonly number[],
+  ) {
+    this.shape = Object.freeze([...shape]);
+    this.size = numElements(shape);
+  }
+
+  /** Uploads host values (converted to the dtype; bool as 0/1). */
+  static fromHost(backend: Backend, dtype: DType, shape: readonly number[], data: ArrayLike<number>): DeviceArray {
+    checkShape(dtype, shape);
+    const n = numElements(shape);
+    if (data.length !== n)
+      throw new InputError('data', `${n} elements for ${dtype}${formatShape(shape)}`, `${data.length} elements`);
+    if (backend.kind === 'cpu') return DeviceArray.onHost(backend, hostTensor(dtype, shape, data));
+    const buffer = uploadTensor(backend, dtype, data, `array ${dtype}${formatShape(shape)}`);
+    return DeviceArray.adopt(backend, dtype, shape, buffer);
+  }
+
+  static fromHostTensor(backend: Backend, t: HostTensor): DeviceArray {
+    return DeviceArray.fromHost(backend, t.dtype, t.shape, t.data);
+  }
+
+  /** Wraps a pooled buffer that holds the tensor; the array owns it from now on. */
+  static adopt(backend: GpuBackend, dtype: DType, shape: readonly number[], buffer: GPUBuffer): DeviceArray {
+    const a = new DeviceArray(backend, dtype, shape);
+    a.gpu = { pool: poolFor(backend), buffer };
+    collected.register(a, a.gpu, a);
+    return a;
+  }
+
+  /** Wraps a host tensor (CPU backend); the array keeps it, not a copy. */
+  static onHost(backend: Backend, t: HostTensor): DeviceArray {
+    const a = new DeviceArray(backend, t.dtype, t.shape);
+    a.host = t;
+    return a;
+  }
+
+  get disposed(): boolean {
+    return this.isDisposed;
+  }
+
+  /** Whether the values live in a GPU buffer (else in a host tensor). */
+  get onGpu(): boolean {
+    return this.gpu !== undefined;
+  }
+
+  /** The GPU buffer holding the values (at least 16 bytes; may be larger than the tensor). */
+  gpuBuffer(): GPUBuffer {
+    this.checkAlive();
+    if (!this.gpu) throw new AxonicError(`${this} lives on the CPU backend and has no GPU buffer`);
+    return this.gpu.buffer;
+  }
+
+  /** The host tensor of a CPU-resident array (not a copy: do not modify it). */
+  residentHost(): HostTensor | undefined {
+    this.checkAlive();
+    return this.host;
+  }
+
+  /** The values as a typed array of the dtype (bool as 0/1 bytes). */
+  async data(): Promise<HostData> {
+    return (await readAll([this]))[0];
+  }
+
+  async toHostTensor(): Promise<HostTensor> {
+    return hostTensor(this.dtype, this.shape, await this.data());
+  }
+
+  /** Returns the buffer to the pool now; the array cannot be used afterwards. */
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    if (this.gpu) {
+      collected.unregister(this);
+      this.gpu.pool.release(this.gpu.buffer);
+      this.gpu = undefined;
+    }
+    this.host = undefined;
+  }
+
+  toString(): string {
+    return `DeviceArray(${this.dtype}${formatShape(this.shape)} on ${this.backend.kind})`;
+  }
+
+  checkAlive(): void {
+    if (this.isDisposed)
+      throw new AxonicError(
+        `${this.dtype}${formatShape(this.shape)} array was used after dispose(): dispose an array only once nothing reads it any more`,
+      );
+  }
+}
+
+function checkShape(dtype: DType, shape: readonly number[]): void {
+  if (!shape.every((d) => Number.isInteger(d) && d >= 0))
+    throw new InputError('shape', 'non-negative integer dims', `${dtype}${formatShape(shape)}`);
+}
+
+/** Reads several arrays back with one submission (per device). */
+export async function readAll(arrays: readonly DeviceArray[]): Promise<HostData[]> {
+  const results = new Array<HostData>(arrays.length);
+  const perDevice = new Map<GpuBackend, { sources: ReadSource[]; indices: number[] }>();
+  arrays.forEach((a, i) => {
+    const host = a.residentHost();
+    if (host) {
+      results[i] = hostArrayFor(a.dtype, a.size);
+      for (let k = 0; k < a.size; k++) results[i][k] = coerce(a.dtype, host.data[k]);
+      return;
+    }
+    const backend = a.backend as GpuBackend;
+    let group = perDevice.get(backend);
+    if (!group) perDevice.set(backend, (group = { sources: [], indices: [] }));
+    group.sources.push({ buffer: a.gpuBuffer(), dtype: a.dtype, size: a.size });
+    group.indices.push(i);
+  });
+  await Promise.all(
+    [...perDevice].map(async ([backend, { sources, indices }]) => {
+      const data = await readBuffers(backend, sources);
+      indices.forEach((index, k) => (results[index] = data[k]));
+    }),
+  );
+  return results;
+}
