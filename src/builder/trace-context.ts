@@ -1,0 +1,58 @@
+import { AxonicError, GraphBuilder, type Value } from '../ir/index.ts';
+
+/** A builder-API call that cannot be traced (no active trace, a Tensor from another trace, ...). */
+export class TraceError extends AxonicError {
+  override name = 'TraceError';
+}
+
+let nextTraceId = 1;
+
+/** One trace in progress: the graph being built and what it has captured. */
+export class TraceContext {
+  readonly id = nextTraceId++;
+  readonly builder = new GraphBuilder();
+  finished = false;
+  /** Concrete arrays already captured as constants, by identity, so each is embedded once. */
+  readonly captured = new Map<object, Value>();
+}
+
+const active: TraceContext[] = [];
+
+/** The innermost trace in progress, or undefined outside every trace. */
+export const currentTrace = (): TraceContext | undefined => active[active.length - 1];
+
+/** Runs `body` with a fresh trace active; the trace is finished (and unusable) afterwards. */
+export function withNewTrace<T>(body: (ctx: TraceContext) => T): T {
+  const ctx = new TraceContext();
+  active.push(ctx);
+  try {
+    return body(ctx);
+  } finally {
+    active.pop();
+    ctx.finished = true;
+  }
+}
+
+/** The trace an op called `op` adds its node to; throws when there is none. */
+export function requireTrace(op: string): TraceContext {
+  const ctx = currentTrace();
+  if (!ctx)
+    throw new TraceError(
+      `ax.${op} was called outside a trace: call it inside a function passed to ax.jit or ax.trace`,
+    );
+  return ctx;
+}
+
+/** Checks that a Tensor made by trace `owner` may be used by `op` in trace `ctx`. */
+export function checkOwner(op: string, owner: TraceContext, ctx: TraceContext, what: string): void {
+  if (owner === ctx) return;
+  if (owner.finished)
+    throw new TraceError(
+      `ax.${op}: ${what} belongs to a trace that has finished (it escaped its traced function); ` +
+        `return it from that function, or pass the concrete value in as an argument`,
+    );
+  throw new TraceError(
+    `ax.${op}: ${what} belongs to an outer trace; pass it to the inner traced function as an argument ` +
+      `instead of closing over it`,
+  );
+}
