@@ -24,6 +24,7 @@ export {
 export { full, zeros, ones, fullLike, zerosLike, onesLike, iota, arange, linspace, eye } from './ops-create.ts';
 export { matmul, dot, outer } from './ops-linalg.ts';
 export { einsum } from './einsum.ts';
+export { loop, foriLoop, type LoopState } from './loop.ts';
 export { softmax, logSoftmax, relu } from './nn.ts';
 export * as nn from './nn.ts';
 export * as random from './random.ts';

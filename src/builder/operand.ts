@@ -46,6 +46,11 @@ function captured(op: string, ctx: TraceContext, x: Concrete): Tensor {
   return t;
 }
 
+/** A tensor of an enclosing trace, seen from a loop body: becomes a body input. */
+function imported(ctx: TraceContext, t: Tensor): Tensor {
+  return t.ctx === ctx ? t : new Tensor(ctx, ctx.importValue(t.value, t.ctx));
+}
+
 export function astypeIn(ctx: TraceContext, t: Tensor, dtype: DType): Tensor {
   return t.dtype === dtype ? t : emit(ctx, 'cast', [t], { dtype });
 }
@@ -56,7 +61,7 @@ export function liftAs(op: string, ctx: TraceContext, x: Operand, dtype: DType):
     checkLiteral(op, x, dtype);
     return scalar(ctx, x, dtype);
   }
-  return astypeIn(ctx, x instanceof Tensor ? x : captured(op, ctx, x), dtype);
+  return astypeIn(ctx, x instanceof Tensor ? imported(ctx, x) : captured(op, ctx, x), dtype);
 }
 
 /** Converts one operand to a Tensor of its own dtype (numbers become f32 or i32, booleans bool). */

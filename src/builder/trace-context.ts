@@ -14,6 +14,32 @@ export class TraceContext {
   finished = false;
   /** Concrete arrays already captured as constants, by identity, so each is embedded once. */
   readonly captured = new Map<object, Value>();
+  /**
+   * For the body of a structured op (loop): values of the enclosing trace that the body closes
+   * over, each turned into an extra body input (outer value -> body input).
+   */
+  readonly closedOver = new Map<Value, Value>();
+
+  /** `parent` is set for a subgraph body that may close over the parent's tensors. */
+  constructor(readonly parent?: TraceContext) {}
+
+  /** Whether tensors of `owner` may be used here (they are imported as body inputs). */
+  canImportFrom(owner: TraceContext): boolean {
+    for (let p = this.parent; p; p = p.parent) if (p === owner) return !owner.finished;
+    return false;
+  }
+
+  /** The value standing for `outer` (a value of an enclosing trace `owner`) inside this trace. */
+  importValue(outer: Value, owner: TraceContext): Value {
+    if (owner === this) return outer;
+    const inParent = this.parent!.importValue(outer, owner);
+    let inner = this.closedOver.get(inParent);
+    if (!inner) {
+      inner = this.builder.input(inParent.type);
+      this.closedOver.set(inParent, inner);
+    }
+    return inner;
+  }
 }
 
 const active: TraceContext[] = [];
@@ -22,8 +48,8 @@ const active: TraceContext[] = [];
 export const currentTrace = (): TraceContext | undefined => active[active.length - 1];
 
 /** Runs `body` with a fresh trace active; the trace is finished (and unusable) afterwards. */
-export function withNewTrace<T>(body: (ctx: TraceContext) => T): T {
-  const ctx = new TraceContext();
+export function withNewTrace<T>(body: (ctx: TraceContext) => T, parent?: TraceContext): T {
+  const ctx = new TraceContext(parent);
   active.push(ctx);
   try {
     return body(ctx);
@@ -45,7 +71,7 @@ export function requireTrace(op: string): TraceContext {
 
 /** Checks that a Tensor made by trace `owner` may be used by `op` in trace `ctx`. */
 export function checkOwner(op: string, owner: TraceContext, ctx: TraceContext, what: string): void {
-  if (owner === ctx) return;
+  if (owner === ctx || ctx.canImportFrom(owner)) return;
   if (owner.finished)
     throw new TraceError(
       `ax.${op}: ${what} belongs to a trace that has finished (it escaped its traced function); ` +

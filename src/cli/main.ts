@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { AxonicError } from '../ir/errors.ts';
+import { runIr } from './ir-command.ts';
+import { runInfo } from './info-command.ts';
+
+const USAGE = `usage: axonic <command> [options]
+
+commands:
+  ir [FILE.ir]        print the text IR: of FILE (parsed and verified), or of a built-in example
+      --example NAME  built-in example to trace (default: mlp; see --list)
+      --list          list the built-in examples
+      --passes LIST   run compiler passes (comma separated, e.g. verify,split-wide,lower)
+      --print-after-all  print the IR or plan after every pass
+      --wgsl          print the generated WGSL kernels
+  info                print the WebGPU adapter axonic runs on, and its limits
+  help                print this message
+`;
+
+/** Entry point of the CLI; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'ir': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: {
+            example: { type: 'string' },
+            list: { type: 'boolean' },
+            passes: { type: 'string' },
+            'print-after-all': { type: 'boolean' },
+            wgsl: { type: 'boolean' },
+          },
+        });
+        const file = positionals[0];
+        return await runIr({
+          file,
+          text: file ? readFileSync(file, 'utf8') : undefined,
+          example: values.example,
+          list: values.list ?? false,
+          passes: values.passes?.split(',').filter(Boolean),
+          printAfterAll: values['print-after-all'] ?? false,
+          wgsl: values.wgsl ?? false,
+        });
+      }
+      case 'info':
+        return await runInfo();
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        return command === undefined ? 1 : 0;
+      default:
+        process.stderr.write(`axonic: unknown command '${command}'\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof AxonicError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`axonic: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
