@@ -44,8 +44,8 @@ export const SELECT_CAST_CASES: RefTable = {
   ],
   cast: [
     // Floats truncate toward zero and saturate; NaN becomes 0.
-    castRows('f32', 'i32', [[3e9, 2147483647], [-3e9, -2147483648], [-1.5, -1], [1.5, 1], [2.9, 2], [-2.9, -2], [-0, 0], [Infinity, 2147483647], [-Infinity, -2147483648], [NaN, 0]]),
-    castRows('f32', 'u32', [[-3, 0], [3.7, 3], [5e9, 4294967295], [-0.5, 0], [Infinity, 4294967295], [NaN, 0]]),
+    castRows('f32', 'i32', [[3e9, 2147483520], [-3e9, -2147483648], [-1.5, -1], [1.5, 1], [2.9, 2], [-2.9, -2], [-0, 0], [Infinity, 2147483520], [-Infinity, -2147483648], [NaN, 0]]),
+    castRows('f32', 'u32', [[-3, 0], [3.7, 3], [5e9, 4294967040], [-0.5, 0], [Infinity, 4294967040], [NaN, 0]]),
     // Anything that is not zero is true, NaN included (WGSL `x != 0.0`).
     castRows('f32', 'bool', [[0, 0], [-0, 0], [0.5, 1], [-2, 1], [1e-30, 1], [Infinity, 1], [NaN, 1]]),
     castRows('i32', 'f32', [[-7, -7], [2147483647, 2147483647], [-2147483648, -2147483648]]),

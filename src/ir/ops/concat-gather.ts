@@ -46,6 +46,7 @@ export const concatenate: OpDef<'concatenate'> = {
   kernel: {
     kind: 'expr',
     build: ({ attrs: { axis }, inputs, output, out }) => {
+      if (inputs.length === 1) return load(0, out);
       // Nested selects from the last operand back; out-of-range coordinates are clamped because
       // both branches of a select are evaluated.
       const offsets: number[] = [];

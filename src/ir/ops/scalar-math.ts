@@ -51,8 +51,13 @@ export function roundHalfEven(x: number): number {
 export const logistic = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
 // The final `| 0` / `>>> 0` (exact once in range) turn the -0 that Math.trunc gives for (-1, 0] into 0.
-export const clampI32 = (v: number): number => (Number.isNaN(v) ? 0 : Math.max(-2147483648, Math.min(2147483647, Math.trunc(v))) | 0);
-export const clampU32 = (v: number): number => (Number.isNaN(v) ? 0 : Math.max(0, Math.min(4294967295, Math.trunc(v))) >>> 0);
+/**
+ * f32 -> integer conversion as WGSL defines it: truncate, then saturate to the largest f32 value
+ * inside the integer range (2^31 - 128 for i32, 2^32 - 256 for u32), since the bound itself is
+ * not an f32.
+ */
+export const clampI32 = (v: number): number => (Number.isNaN(v) ? 0 : Math.max(-2147483648, Math.min(2147483520, Math.trunc(v))) | 0);
+export const clampU32 = (v: number): number => (Number.isNaN(v) ? 0 : Math.max(0, Math.min(4294967040, Math.trunc(v))) >>> 0);
 
 /** Threefry-2x32 with 20 rounds (Salmon et al. 2011), the keyed counter-based generator. */
 export function threefry2x32(k0: number, k1: number, x0: number, x1: number): [number, number] {

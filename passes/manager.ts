@@ -1,0 +1,105 @@
+import {
+  printGraph, verifyGraph,
+  type Graph, type KernelLimits, type Program,
+} from '../src/ir/index.ts';
+import { formatLowered, type LoweredProgram } from './kernel-plan.ts';
+import { lowerGraph } from './lower.ts';
+import { splitWide } from './split-wide.ts';
+import { emitProgram } from './wgsl/emit.ts';
+
+/** What flows between passes: the graph IR, then kernel plans, then the program with WGSL. */
+export type Stage =
+  | { readonly kind: 'graph'; readonly graph: Graph }
+  | { readonly kind: 'plan'; readonly lowered: LoweredProgram }
+  | { readonly kind: 'program'; readonly program: Program };
+
+export interface PassContext {
+  readonly limits: KernelLimits;
+}
+
+export interface Pass {
+  readonly name: string;
+  readonly from: Stage['kind'];
+  run(input: Stage, ctx: PassContext): Stage;
+}
+
+const graphOf = (s: Stage): Graph => {
+  if (s.kind !== 'graph') throw new Error(`pass expects the graph IR, got ${s.kind}`);
+  return s.graph;
+};
+
+/** The compiler's passes, in the order they run. */
+export const PASSES: readonly Pass[] = [
+  {
+    name: 'verify',
+    from: 'graph',
+    run: (s) => {
+      verifyGraph(graphOf(s));
+      return s;
+    },
+  },
+  { name: 'split-wide', from: 'graph', run: (s, ctx) => ({ kind: 'graph', graph: splitWide(graphOf(s), ctx.limits) }) },
+  { name: 'lower', from: 'graph', run: (s) => ({ kind: 'plan', lowered: lowerGraph(graphOf(s)) }) },
+  {
+    name: 'emit-wgsl',
+    from: 'plan',
+    run: (s, ctx) => {
+      if (s.kind !== 'plan') throw new Error(`emit-wgsl expects kernel plans, got ${s.kind}`);
+      return { kind: 'program', program: emitProgram(s.lowered, ctx.limits) };
+    },
+  },
+];
+
+export interface CompileOptions {
+  /** Run the verifier after every graph pass (default: on under vitest or AXONIC_VERIFY_EACH=1). */
+  readonly verifyEach?: boolean;
+  /**
+   * Dump level (default: AXONIC_DEBUG): 1 a compile summary, 2 also each kernel's WGSL, 3 also the
+   * kernel plan, 4 also the IR after each graph pass.
+   */
+  readonly debug?: number;
+  /** Where dumps go (default: stderr). */
+  readonly log?: (text: string) => void;
+}
+
+const env = (name: string): string | undefined =>
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
+
+function resolveOptions(o: CompileOptions): Required<CompileOptions> {
+  const verifyFlag = env('AXONIC_VERIFY_EACH');
+  return {
+    verifyEach: o.verifyEach ?? (verifyFlag !== undefined ? verifyFlag === '1' : env('VITEST') !== undefined),
+    debug: o.debug ?? (Number(env('AXONIC_DEBUG')) || 0),
+    log: o.log ?? ((text) => console.error(text)),
+  };
+}
+
+/** The text a dump shows after a pass, at the debug level that asks for it. */
+function dumpAfter(pass: string, s: Stage, debug: number): string | undefined {
+  if (s.kind === 'graph' && debug >= 4) return `// IR after ${pass}\n${printGraph(s.graph)}`;
+  if (s.kind === 'plan' && debug >= 3) return `// kernel plan after ${pass}\n${formatLowered(s.lowered)}`;
+  if (s.kind === 'program' && debug >= 2)
+    return s.program.kernels.map((k) => `// WGSL of ${k.name} (after ${pass})\n${k.wgsl}`).join('\n');
+  return undefined;
+}
+
+/** Runs the passes in order on a graph and returns the compiled program. */
+export function runPasses(graph: Graph, limits: KernelLimits, options: CompileOptions = {}, passes: readonly Pass[] = PASSES): Program {
+  const { verifyEach, debug, log } = resolveOptions(options);
+  const started = Date.now();
+  let stage: Stage = { kind: 'graph', graph };
+  for (const pass of passes) {
+    if (pass.from !== stage.kind) throw new Error(`pass ${pass.name} expects ${pass.from}, got ${stage.kind}`);
+    stage = pass.run(stage, { limits });
+    if (verifyEach && stage.kind === 'graph' && pass.name !== 'verify') verifyGraph(stage.graph);
+    const dump = dumpAfter(pass.name, stage, debug);
+    if (dump !== undefined) log(dump);
+  }
+  if (stage.kind !== 'program') throw new Error(`the pass pipeline ended with ${stage.kind}, not a program`);
+  const p = stage.program;
+  if (debug >= 1) {
+    const counts = `${p.kernels.length} kernels, ${p.steps.length} steps, ${p.buffers.length} buffers`;
+    log(`// compiled @${graph.name}: ${counts} in ${Date.now() - started} ms`);
+  }
+  return p;
+}
