@@ -94,6 +94,7 @@ export function lowerGraph(graph: Graph): LoweredProgram {
   const lowerNode = (scope: Scope, node: Node) => {
     const kind = opDef(node.op).kernel.kind;
     if (kind === 'constant') return lowerConstant(scope, node as Node<'constant'>);
+    if (node.op === 'custom_vjp') throw new Error('lower: custom_vjp must be inlined first (pass inline-custom-vjp)');
     if (kind === 'control') return lowerLoop(scope, node as Node<'loop'>);
     const out = node.outputs[0];
     const { anchor: unbound, preludes } = nodeKernel(node);

@@ -4,6 +4,7 @@ import {
 } from '../src/ir/index.ts';
 import { formatLowered, type LoweredProgram } from './kernel-plan.ts';
 import { lowerGraph } from './lower.ts';
+import { inlineCustomVjp } from './inline-calls.ts';
 import { splitWide } from './split-wide.ts';
 import { emitProgram } from './wgsl/emit.ts';
 
@@ -38,6 +39,7 @@ export const PASSES: readonly Pass[] = [
       return s;
     },
   },
+  { name: 'inline-custom-vjp', from: 'graph', run: (s) => ({ kind: 'graph', graph: inlineCustomVjp(graphOf(s)) }) },
   { name: 'split-wide', from: 'graph', run: (s, ctx) => ({ kind: 'graph', graph: splitWide(graphOf(s), ctx.limits) }) },
   { name: 'lower', from: 'graph', run: (s) => ({ kind: 'plan', lowered: lowerGraph(graphOf(s)) }) },
   {

@@ -25,6 +25,8 @@ export { full, zeros, ones, fullLike, zerosLike, onesLike, iota, arange, linspac
 export { matmul, dot, outer } from './ops-linalg.ts';
 export { einsum } from './einsum.ts';
 export { loop, foriLoop, type LoopState } from './loop.ts';
+export { grad, valueAndGrad, vjp, jvp, type GradOptions } from './autodiff.ts';
+export { customVjp, type BackwardRule } from './custom-vjp.ts';
 export { softmax, logSoftmax, relu } from './nn.ts';
 export * as nn from './nn.ts';
 export * as random from './random.ts';

@@ -12,3 +12,4 @@ export { parseGraph } from './parser.ts';
 export { verifyGraph } from './verify.ts';
 export { GraphBuilder } from './builder.ts';
 export * from './program.ts';
+export { Emitter, inlineGraph, cloneGraph } from './emit.ts';

@@ -47,6 +47,7 @@ export type OpAttrs = { [K in UnaryOp | BinaryOp]: NoAttrs } & {
   constant: { shape: Shape; dtype: DType; value: readonly number[] };
   random_bits: { shape: Shape };
   loop: { trips: number; carried: number };
+  custom_vjp: NoAttrs;
 };
 
 export type OpName = keyof OpAttrs;

@@ -1,5 +1,6 @@
 import type { DType } from './dtype.ts';
-import type { Graph } from './graph.ts';
+import type { Emitter } from './emit.ts';
+import type { Graph, Value } from './graph.ts';
 import type { HostTensor } from './host-tensor.ts';
 import type { KExpr } from './kexpr.ts';
 import type { AttrSchema, OpAttrs, OpName } from './op-attrs.ts';
@@ -45,6 +46,36 @@ export type KernelRule<A> =
   | { readonly kind: 'constant' }
   | { readonly kind: 'control' };
 
+/** What the autodiff transform offers a VJP rule. */
+export interface VjpContext {
+  /** Emits into the backward graph (at the forward node's source location). */
+  readonly e: Emitter;
+  /** Inlines `g` at `inputs` into the backward graph; returns its outputs. */
+  inline(g: Graph, inputs: readonly Value[]): Value[];
+  /**
+   * Reverse mode through a subgraph: recomputes `g` at `inputs` and returns the cotangent of each
+   * of its inputs (undefined where none flows) for the given output cotangents.
+   */
+  vjp(g: Graph, inputs: readonly Value[], cts: readonly (Value | undefined)[]): (Value | undefined)[];
+}
+
+/** One node, as a VJP rule sees it: operands, results and the cotangents of the results. */
+export interface VjpArgs<A> {
+  readonly inputs: readonly Value[];
+  readonly outputs: readonly Value[];
+  readonly attrs: A;
+  readonly regions: readonly Graph[];
+  /** Cotangent of each result; undefined where none flows (a zero). */
+  readonly cts: readonly (Value | undefined)[];
+}
+
+/**
+ * A VJP rule, written in IR primitives (so rules can be differentiated again): the cotangent of
+ * each operand, or undefined for operands that receive none (integer operands, indices,
+ * piecewise-constant ops). `null` marks a primitive that is not differentiable at all.
+ */
+export type VjpRule<A> = ((ctx: VjpContext, node: VjpArgs<A>) => (Value | undefined)[]) | null;
+
 /** Everything about one primitive, in one place. */
 export interface OpDef<K extends OpName> {
   readonly name: K;
@@ -58,6 +89,7 @@ export interface OpDef<K extends OpName> {
   /** Float64 evaluation: the oracle of every test. */
   evalRef(inputs: readonly HostTensor[], attrs: OpAttrs[K], ctx: RefContext, regions: readonly Graph[]): HostTensor[];
   readonly kernel: KernelRule<OpAttrs[K]>;
+  readonly vjp: VjpRule<OpAttrs[K]>;
 }
 
 export type OpTable = { readonly [K in OpName]: OpDef<K> };

@@ -3,6 +3,7 @@ import type { OpName } from './op-attrs.ts';
 import { binaryOps } from './ops/binary.ts';
 import { concatenate, gather } from './ops/concat-gather.ts';
 import { dot_general } from './ops/dot.ts';
+import { custom_vjp } from './ops/custom-vjp.ts';
 import { loop } from './ops/loop.ts';
 import { broadcast_in_dim, pad, reshape, slice, transpose } from './ops/movement.ts';
 import { reduceOps } from './ops/reduce.ts';
@@ -29,6 +30,7 @@ export const OPS: OpTable = {
   constant,
   random_bits,
   loop,
+  custom_vjp,
 };
 
 export const OP_NAMES = Object.keys(OPS) as OpName[];

@@ -13,6 +13,7 @@ const where = (n: Node) => `${n.op}${n.loc ? ` at ${formatLoc(n.loc)}` : ''}`;
  */
 export function verifyGraph(g: Graph): void {
   const definedAnywhere = new Set<Value>();
+  const checkedRegions = new Set<Graph>();
   const bound = new Set(symbolsOf(g.inputs.map((v) => v.type.shape)));
   const checkBound = (t: TensorType, what: string) => {
     for (const s of symbolsOf([t.shape]))
@@ -43,7 +44,12 @@ export function verifyGraph(g: Graph): void {
       });
       if (n.regions.length !== (def.regions?.length ?? 0))
         throw new VerifyError(`${at}: has ${n.regions.length} region(s), needs ${def.regions?.length ?? 0}`);
-      n.regions.forEach((r, j) => check(r, `${at} region ${def.regions?.[j]}`));
+      // A region object may be shared by several nodes (regions are immutable and isolated).
+      n.regions.forEach((r, j) => {
+        if (checkedRegions.has(r)) return;
+        checkedRegions.add(r);
+        check(r, `${at} region ${def.regions?.[j]}`);
+      });
       let inferred;
       try {
         inferred = def.infer(n.inputs.map((v) => v.type), n.attrs as never, n.regions);

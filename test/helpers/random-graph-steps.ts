@@ -267,6 +267,25 @@ const loop: Step = (gen) => {
   return gen.apply('loop', chosen, { trips: gen.c.int(0, 3), carried }, [region]) !== undefined;
 };
 
+/** A custom_vjp whose fwd updates its operands elementwise and whose bwd passes cotangents through. */
+const customVjp: Step = (gen) => {
+  const chosen = shuffle(gen.c, gen.values).slice(0, gen.c.int(1, 2));
+  const fwd = gen.nested();
+  const params = chosen.map((v) => fwd.input(v.type));
+  const results = [sameTypeUpdate(fwd, params[0]) ?? params[0]];
+  const fwdGraph = fwd.b.build(results, 'fwd');
+  const bwd = gen.nested();
+  const ins = chosen.map((v) => bwd.input(v.type));
+  const outs = results.map((v) => bwd.input(v.type));
+  const cts = results.map((v) => bwd.input(v.type));
+  void ins;
+  void outs;
+  const grads = chosen.map((v, i) => (i === 0 ? cts[0] : bwd.splat(v.type.dtype, v.type.shape, 0)));
+  if (grads.some((g) => g === undefined)) return false;
+  const bwdGraph = bwd.b.build(grads as Value[], 'bwd');
+  return gen.apply('custom_vjp', chosen, {}, [fwdGraph, bwdGraph]) !== undefined;
+};
+
 export const STEPS: { readonly [K in OpName]: Step } = {
   ...(Object.fromEntries(UNARY_OPS.map((op) => [op, unaryStep(op)])) as Record<UnaryOp, Step>),
   ...(Object.fromEntries(BINARY_OPS.map((op) => [op, binaryStep(op)])) as Record<BinaryOp, Step>),
@@ -287,4 +306,5 @@ export const STEPS: { readonly [K in OpName]: Step } = {
   constant,
   random_bits: randomBits,
   loop,
+  custom_vjp: customVjp,
 };

@@ -165,6 +165,10 @@ const LOOP_ROWS: readonly Row[] = [
   row({ op: 'loop', operands: STATE, attrs: { trips: -1, carried: 2 }, regions: [passBody(STATE, [0, 1])], error: /trips must be a non-negative integer/ }),
   row({ op: 'loop', operands: STATE, attrs: { trips: 1, carried: 0 }, regions: [passBody(STATE, [])], error: /carried must be between 1 and the operand count/ }),
   row({ op: 'loop', operands: STATE, attrs: { trips: 1, carried: 1 }, error: /missing body/ }),
+  row({ op: 'custom_vjp', operands: [f32(3)], attrs: {}, regions: [passBody([f32(3)], [0]), passBody([f32(3), f32(3), f32(3)], [2])], gives: [f32(3)] }),
+  row({ op: 'custom_vjp', operands: [f32(3)], attrs: {}, regions: [passBody([f32(4)], [0]), passBody([f32(3), f32(3), f32(3)], [2])], error: /fwd takes \(f32\[4\]\), the operands differ/ }),
+  row({ op: 'custom_vjp', operands: [f32(3)], attrs: {}, regions: [passBody([f32(3)], [0]), passBody([f32(3), f32(3)], [1])], error: /bwd must take \(operands, results, result cotangents\)/ }),
+  row({ op: 'custom_vjp', operands: [f32(3), i32()], attrs: {}, regions: [passBody([f32(3), i32()], [0]), passBody([f32(3), i32(), f32(3), f32(3)], [3])], error: /bwd must return one cotangent per operand/ }),
 ];
 
 const ROWS: readonly Row[] = [...elementwiseRows(), ...STRUCTURAL_ROWS, ...LOOP_ROWS];

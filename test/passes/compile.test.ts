@@ -126,7 +126,7 @@ describe('pass manager', () => {
   afterEach(() => vi.unstubAllEnvs());
 
   it('runs verify, split-wide, lower and emit-wgsl in order', () => {
-    expect(PASSES.map((p) => p.name)).toEqual(['verify', 'split-wide', 'lower', 'emit-wgsl']);
+    expect(PASSES.map((p) => p.name)).toEqual(['verify', 'inline-custom-vjp', 'split-wide', 'lower', 'emit-wgsl']);
   });
 
   it('dumps WGSL at debug 2, the kernel plan at 3 and the IR after each graph pass at 4', () => {
@@ -142,6 +142,7 @@ describe('pass manager', () => {
     expect(dumps(3)).toEqual(['// kernel plan after lower', '// WGSL of (after emit-wgsl)', summary]);
     expect(dumps(4)).toEqual([
       '// IR after verify',
+      '// IR after inline-custom-vjp',
       '// IR after split-wide',
       '// kernel plan after lower',
       '// WGSL of (after emit-wgsl)',

@@ -55,4 +55,31 @@ export const LOOP_CASES: RefTable = {
       expected: [i32([], [100 + 7 * 3 + 21]), i32([], [10])],
     },
   ],
+  custom_vjp: [
+    {
+      // The value is fwd's (x^2 + 1); bwd (a straight-through rule) never runs in evaluation.
+      name: 'value of a custom_vjp is its fwd region',
+      attrs: {},
+      regions: [squarePlusOne(), passThroughBwd()],
+      inputs: [f32([3], [1, -2, 0.5])],
+      expected: [f32([3], [2, 5, 1.25])],
+      rtol: 0,
+    },
+  ],
 };
+
+function squarePlusOne(): Graph {
+  const g = new GraphBuilder();
+  const x = g.input({ dtype: 'f32', shape: [3] });
+  const one = g.add1('constant', [], { shape: [], dtype: 'f32', value: [1] });
+  return g.build([g.add1('add', [g.add1('mul', [x, x], {}), one], {})], 'fwd');
+}
+
+function passThroughBwd(): Graph {
+  const g = new GraphBuilder();
+  const t = { dtype: 'f32' as const, shape: [3] };
+  g.input(t);
+  g.input(t);
+  const ct = g.input(t);
+  return g.build([ct], 'bwd');
+}

@@ -1,4 +1,6 @@
 import type { DType } from '../dtype.ts';
+import type { Emitter } from '../emit.ts';
+import type { Value } from '../graph.ts';
 import { ShapeError } from '../errors.ts';
 import { hostTensor } from '../host-tensor.ts';
 import type { OpDef } from '../op-def.ts';
@@ -18,6 +20,17 @@ interface BinarySpec {
   compare?: boolean;
   ref(a: number, b: number, dtype: DType): number;
   wgsl(a: string, b: string, dtype: DType): string;
+  /** (ā, b̄) before un-broadcasting, from the operands, the result and its cotangent g. */
+  vjp?(e: Emitter, a: Value, b: Value, y: Value, g: Value): [Value | undefined, Value | undefined];
+}
+
+/** trunc(z) in primitives: floor for z >= 0, ceil below. */
+const trunc = (e: Emitter, z: Value): Value => e.select(e.binary('lt', z, e.scalar(0)), e.unary('ceil', z), e.unary('floor', z));
+
+/** The share of the cotangent that max/min sends to `a`: 1 where a wins, 1/2 on ties (as JAX). */
+function winnerShare(e: Emitter, a: Value, b: Value, wins: 'gt' | 'lt'): Value {
+  const half = e.scalar(0.5);
+  return e.select(e.binary(wins, a, b), e.scalar(1), e.select(e.binary('eq', a, b), half, e.scalar(0)));
 }
 
 /** Wraps an exact float64 integer result to the dtype's 32-bit range, as the GPU does. */
@@ -25,15 +38,19 @@ const wrap = (v: number, d: DType): number => (d === 'i32' ? v | 0 : d === 'u32'
 const infix = (o: string) => (a: string, b: string) => `(${a} ${o} ${b})`;
 
 const BINARY: { [K in BinaryOp]: BinarySpec } = {
-  add: { dtypes: NUMERIC, ref: (a, b, d) => wrap(a + b, d), wgsl: infix('+') },
-  sub: { dtypes: NUMERIC, ref: (a, b, d) => wrap(a - b, d), wgsl: infix('-') },
-  mul: { dtypes: NUMERIC, ref: (a, b, d) => (d === 'f32' ? a * b : wrap(Math.imul(a, b), d)), wgsl: infix('*') },
+  add: { dtypes: NUMERIC, ref: (a, b, d) => wrap(a + b, d), wgsl: infix('+'), vjp: (_e, _a, _b, _y, g) => [g, g] },
+  sub: { dtypes: NUMERIC, ref: (a, b, d) => wrap(a - b, d), wgsl: infix('-'), vjp: (e, _a, _b, _y, g) => [g, e.neg(g)] },
+  mul: { dtypes: NUMERIC, ref: (a, b, d) => (d === 'f32' ? a * b : wrap(Math.imul(a, b), d)), wgsl: infix('*'), vjp: (e, a, b, _y, g) => [e.mul(g, b), e.mul(g, a)] },
   // WGSL: integer division by zero yields the dividend, remainder by zero yields 0.
-  div: { dtypes: NUMERIC, ref: (a, b, d) => (d === 'f32' ? a / b : b === 0 ? a : wrap(Math.trunc(a / b), d)), wgsl: infix('/') },
-  rem: { dtypes: NUMERIC, ref: (a, b, d) => (d === 'f32' ? a % b : b === 0 ? 0 : wrap(a % b, d)), wgsl: infix('%') },
-  pow: { dtypes: FLOAT, ref: Math.pow, wgsl: (a, b) => `pow(${a}, ${b})` },
-  max: { dtypes: NUMERIC, ref: (a, b) => Math.max(a, b), wgsl: (a, b) => `max(${a}, ${b})` },
-  min: { dtypes: NUMERIC, ref: (a, b) => Math.min(a, b), wgsl: (a, b) => `min(${a}, ${b})` },
+  div: { dtypes: NUMERIC, ref: (a, b, d) => (d === 'f32' ? a / b : b === 0 ? a : wrap(Math.trunc(a / b), d)), wgsl: infix('/'), vjp: (e, _a, b, y, g) => [e.div(g, b), e.neg(e.div(e.mul(g, y), b))] },
+  rem: { dtypes: NUMERIC, ref: (a, b, d) => (d === 'f32' ? a % b : b === 0 ? 0 : wrap(a % b, d)), wgsl: infix('%'), vjp: (e, a, b, _y, g) => [g, e.neg(e.mul(g, trunc(e, e.div(a, b))))] },
+  pow: { dtypes: FLOAT, ref: Math.pow, wgsl: (a, b) => `pow(${a}, ${b})`, vjp: (e, a, b, y, g) => [
+      e.mul(g, e.mul(b, e.binary('pow', a, e.sub(b, e.scalar(1))))),
+      // d/db a^b = a^b log a, taken as 0 where a == 0 (the limit from a > 0).
+      e.select(e.binary('eq', a, e.scalar(0)), e.zerosLike(y), e.mul(g, e.mul(y, e.unary('log', a)))),
+    ] },
+  max: { dtypes: NUMERIC, ref: (a, b) => Math.max(a, b), wgsl: (a, b) => `max(${a}, ${b})`, vjp: (e, a, b, _y, g) => [e.mul(g, winnerShare(e, a, b, 'gt')), e.mul(g, winnerShare(e, b, a, 'gt'))] },
+  min: { dtypes: NUMERIC, ref: (a, b) => Math.min(a, b), wgsl: (a, b) => `min(${a}, ${b})`, vjp: (e, a, b, _y, g) => [e.mul(g, winnerShare(e, a, b, 'lt')), e.mul(g, winnerShare(e, b, a, 'lt'))] },
   and: { dtypes: BITS, ref: (a, b, d) => wrap(a & b, d), wgsl: infix('&') },
   or: { dtypes: BITS, ref: (a, b, d) => wrap(a | b, d), wgsl: infix('|') },
   xor: { dtypes: BITS, ref: (a, b, d) => wrap(a ^ b, d), wgsl: (a, b, d) => (d === 'bool' ? `(${a} != ${b})` : `(${a} ^ ${b})`) },
@@ -75,6 +92,13 @@ function binaryDef<K extends BinaryOp>(name: K): OpDef<K> {
       return [out];
     },
     kernel: { kind: 'elementwise', wgsl: ([x, y], [d]) => spec.wgsl(x, y, d) },
+    vjp: spec.vjp
+      ? ({ e }, { inputs: [a, b], outputs: [y], cts: [g] }) => {
+          if (!g) return [undefined, undefined];
+          const [ga, gb] = spec.vjp!(e, a, b, y, g);
+          return [ga && e.sumTo(ga, a.type.shape), gb && e.sumTo(gb, b.type.shape)];
+        }
+      : null,
   };
 }
 

@@ -65,6 +65,18 @@ export const concatenate: OpDef<'concatenate'> = {
       return expr;
     },
   },
+  vjp: ({ e }, { inputs, attrs: { axis }, cts: [g] }) => {
+    if (!g) return inputs.map(() => undefined);
+    if (inputs.length === 1) return [g];
+    let offset = 0;
+    return inputs.map((x) => {
+      const size = x.type.shape[axis] as number;
+      const start = x.type.shape.map((_, i) => (i === axis ? offset : 0));
+      const limit = x.type.shape.map((d, i) => (i === axis ? offset + size : d));
+      offset += size;
+      return e.op1('slice', [g], { start, limit, stride: start.map(() => 1) });
+    });
+  },
 };
 
 /**
@@ -106,5 +118,30 @@ export const gather: OpDef<'gather'> = {
           : raw;
       return load(0, [...out.slice(0, axis), minU(asU32, last), ...out.slice(axis + r)]);
     },
+  },
+  // Scatter-add as a contraction with a one-hot matrix of the (clamped) indices: deterministic and
+  // written in primitives, at the cost of an |indices| x D intermediate.
+  vjp: ({ e }, { inputs: [x, idx], attrs: { axis }, cts: [g] }) => {
+    if (!g) return [undefined, undefined];
+    const D = x.type.shape[axis];
+    const r = idx.type.shape.length;
+    const it = idx.type.dtype;
+    // The indices as the forward pass used them: clamped into [0, D - 1].
+    const size = typeof D === 'number' ? e.scalar(D, it) : e.sum(e.full([D], 1, it), [0]);
+    let clamped = e.binary('min', idx, e.sub(size, e.scalar(1, it)));
+    if (it === 'i32') clamped = e.binary('max', clamped, e.scalar(0, 'i32'));
+    const oneHotShape = [...idx.type.shape, D];
+    const positions = e.op1('iota', [], { shape: oneHotShape, dimension: r, dtype: it });
+    const spread = e.broadcastInDim(clamped, oneHotShape, [...Array(r).keys()]);
+    const oneHot = e.cast(e.binary('eq', spread, positions), g.type.dtype);
+    const contracted = e.op1('dot_general', [g, oneHot], {
+      lhs_contracting: [...Array(r).keys()].map((i) => axis + i),
+      rhs_contracting: [...Array(r).keys()],
+      lhs_batch: [],
+      rhs_batch: [],
+    });
+    const rank = x.type.shape.length;
+    const perm = [...Array(rank).keys()].map((i) => (i < axis ? i : i === axis ? rank - 1 : i - 1));
+    return [e.transpose(contracted, perm), undefined];
   },
 };

@@ -1,6 +1,7 @@
 import { ShapeError } from '../errors.ts';
 import { hostTensor } from '../host-tensor.ts';
 import type { OpDef } from '../op-def.ts';
+import type { Value } from '../graph.ts';
 import type { OpAttrs } from '../op-attrs.ts';
 import { formatType, stridesOf, type Dim, type TensorType } from '../shape.ts';
 
@@ -84,4 +85,35 @@ export const dot_general: OpDef<'dot_general'> = {
     return [out];
   },
   kernel: { kind: 'contraction' },
+  vjp: ({ e }, { inputs: [lhs, rhs], attrs, cts: [g] }) => {
+    if (!g) return [undefined, undefined];
+    const { lhs_batch: lb, rhs_batch: rb, lhs_contracting: lc, rhs_contracting: rc } = attrs;
+    const lr = lhs.type.shape.length;
+    const rr = rhs.type.shape.length;
+    const lFree = freeAxes(lr, lb, lc);
+    const rFree = freeAxes(rr, rb, rc);
+    const nb = lb.length;
+    const gBatch = [...Array(nb).keys()];
+    const gLhsFree = lFree.map((_, i) => nb + i);
+    const gRhsFree = rFree.map((_, i) => nb + lFree.length + i);
+    // One operand's cotangent: contract g's free axes of the other side with the other operand's
+    // free axes, then permute [batch, own free, own contracting (in the other's axis order)] back.
+    const side = (
+      other: Value, otherBatch: readonly number[], otherFree: readonly number[], gOtherFree: readonly number[],
+      ownBatch: readonly number[], ownFree: readonly number[], ownContract: readonly number[], otherContract: readonly number[], rank: number,
+    ): Value => {
+      const raw = e.op1('dot_general', [g, other], {
+        lhs_contracting: gOtherFree, rhs_contracting: otherFree, lhs_batch: gBatch, rhs_batch: otherBatch,
+      });
+      // The other operand's remaining axes are its contracting axes, in increasing order.
+      const remaining = [...otherContract].sort((a, b) => a - b).map((ax) => ownContract[otherContract.indexOf(ax)]);
+      const order = [...ownBatch, ...ownFree, ...remaining];
+      const perm = [...Array(rank).keys()].map((ax) => order.indexOf(ax));
+      return e.transpose(raw, perm);
+    };
+    return [
+      side(rhs, rb, rFree, gRhsFree, lb, lFree, lc, rc, lr),
+      side(lhs, lb, lFree, gLhsFree, rb, rFree, rc, lc, rr),
+    ];
+  },
 };

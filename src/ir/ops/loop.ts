@@ -1,4 +1,5 @@
 import { ShapeError } from '../errors.ts';
+import type { Value } from '../graph.ts';
 import type { OpDef } from '../op-def.ts';
 import { formatType, sameType } from '../shape.ts';
 
@@ -37,4 +38,24 @@ export const loop: OpDef<'loop'> = {
     return state;
   },
   kernel: { kind: 'control' },
+  // Reverse mode through the unrolled loop: the forward states are recomputed by inlining the
+  // body `trips` times, then the body's VJP runs back from the last iteration. Memory and graph
+  // size grow with `trips` (a scan with stored states would bound the graph; not yet built).
+  vjp: (ctx, { inputs, attrs: { trips, carried }, regions: [body], cts }) => {
+    const invariant = inputs.slice(carried);
+    const states = [inputs.slice(0, carried)];
+    for (let t = 0; t < trips; t++) states.push(ctx.inline(body, [...states[t], ...invariant]));
+    let stateCts: (Value | undefined)[] = [...cts];
+    let invariantCts: (Value | undefined)[] = invariant.map(() => undefined);
+    for (let t = trips - 1; t >= 0; t--) {
+      if (stateCts.every((c) => c === undefined)) break;
+      const all = ctx.vjp(body, [...states[t], ...invariant], stateCts);
+      stateCts = all.slice(0, carried);
+      invariantCts = invariantCts.map((acc, i) => {
+        const c = all[carried + i];
+        return acc && c ? ctx.e.add(acc, c) : (acc ?? c);
+      });
+    }
+    return [...stateCts, ...invariantCts];
+  },
 };

@@ -45,6 +45,7 @@ export const reshape: OpDef<'reshape'> = {
     kind: 'expr',
     build: ({ inputs: [x], output, out }) => load(0, delinearize(linearize(out, output.shape), x.shape)),
   },
+  vjp: ({ e }, { inputs: [x], cts: [g] }) => [g && e.reshape(g, x.type.shape)],
 };
 
 export const broadcast_in_dim: OpDef<'broadcast_in_dim'> = {
@@ -67,6 +68,15 @@ export const broadcast_in_dim: OpDef<'broadcast_in_dim'> = {
   kernel: {
     kind: 'expr',
     build: ({ attrs: { dims }, inputs: [x], out }) => load(0, dims.map((d, i) => (x.shape[i] === 1 ? u32(0) : out[d]))),
+  },
+  vjp: ({ e }, { inputs: [x], outputs: [y], attrs: { dims }, cts: [g] }) => {
+    if (!g) return [undefined];
+    // Sum over the new axes and over the axes that stretched from 1, then drop them.
+    const axes = y.type.shape.map((_, i) => i).filter((i) => {
+      const j = dims.indexOf(i);
+      return j < 0 || (x.type.shape[j] === 1 && y.type.shape[i] !== 1);
+    });
+    return [e.reshape(e.sum(g, axes, true), x.type.shape)];
   },
 };
 
@@ -97,6 +107,11 @@ export const transpose: OpDef<'transpose'> = {
       perm.forEach((p, j) => (src[p] = out[j]));
       return load(0, src);
     },
+  },
+  vjp: ({ e }, { attrs: { perm }, cts: [g] }) => {
+    const inverse: number[] = [];
+    perm.forEach((p, i) => (inverse[p] = i));
+    return [g && e.transpose(g, inverse)];
   },
 };
 
@@ -130,6 +145,28 @@ export const slice: OpDef<'slice'> = {
   kernel: {
     kind: 'expr',
     build: ({ attrs: { start, stride }, out }) => load(0, out.map((c, i) => iadd(u32(start[i]), imul(c, u32(stride[i]))))),
+  },
+  vjp: ({ e }, { inputs: [x], attrs: { start, limit, stride }, cts: [g] }) => {
+    if (!g) return [undefined];
+    // Strided axes: scatter by gathering from [g, 0] with indices that point at the zero where
+    // no sliced element lands. Unit-stride axes: pad with zeros.
+    let out = g;
+    stride.forEach((s, ax) => {
+      if (s === 1) return;
+      const d = x.type.shape[ax] as number;
+      const n = out.type.shape[ax] as number;
+      const zeroShape = out.type.shape.map((dim, i) => (i === ax ? 1 : dim));
+      const extended = e.op1('concatenate', [out, e.full(zeroShape, 0, g.type.dtype)], { axis: ax });
+      const idx = Array.from({ length: d }, (_, j) => {
+        const k = j - start[ax];
+        return k >= 0 && k % s === 0 && k / s < n ? k / s : n;
+      });
+      out = e.op1('gather', [extended, e.op1('constant', [], { shape: [d], dtype: 'i32', value: idx })], { axis: ax });
+    });
+    const low = start.map((v, i) => (stride[i] === 1 ? v : 0));
+    const high = x.type.shape.map((d, i) => (stride[i] === 1 && !isSymbol(d) ? d - (limit[i] as number) : 0));
+    const padded = low.some((v) => v) || high.some((v) => v) ? e.op1('pad', [out], { low, high, value: 0 }) : out;
+    return [padded];
   },
 };
 
@@ -180,4 +217,7 @@ export const pad: OpDef<'pad'> = {
       return inside ? select(inside, loaded, lit(x.dtype, coerce(x.dtype, value)), x.dtype) : loaded;
     },
   },
+  vjp: ({ e }, { inputs: [x], attrs: { low }, cts: [g] }) => [
+    g && e.op1('slice', [g], { start: low, limit: x.type.shape.map((d, i) => (isSymbol(d) ? d : low[i] + d)), stride: low.map(() => 1) }),
+  ],
 };

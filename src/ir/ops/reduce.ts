@@ -1,4 +1,5 @@
 import type { DType } from '../dtype.ts';
+import type { Value } from '../graph.ts';
 import { ShapeError } from '../errors.ts';
 import { hostTensor } from '../host-tensor.ts';
 import type { OpDef } from '../op-def.ts';
@@ -76,6 +77,16 @@ function reduceDef<K extends ReduceOp>(name: K): OpDef<K> {
       return [out];
     },
     kernel: { kind: 'reduce', combine: spec.combine, identity: spec.identity },
+    vjp: ({ e }, { inputs: [x], outputs: [y], attrs: { axes }, cts: [g] }) => {
+      if (!g) return [undefined];
+      const kept = reducedShape(x.type.shape, axes, true);
+      const spread = (v: Value) => e.broadcastTo(e.reshape(v, kept), x.type.shape);
+      if (name === 'reduce_sum') return [spread(g)];
+      // max/min: the cotangent goes to the elements equal to the result, split evenly on ties.
+      const hits = e.cast(e.binary('eq', x, spread(y)), 'f32');
+      const count = e.sum(hits, axes, true);
+      return [e.div(e.mul(hits, spread(g)), e.broadcastTo(count, x.type.shape))];
+    },
   };
 }
 

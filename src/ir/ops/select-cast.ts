@@ -25,6 +25,11 @@ export const select: OpDef<'select'> = {
     return [out];
   },
   kernel: { kind: 'elementwise', wgsl: ([p, a, b]) => `select(${b}, ${a}, ${p})` },
+  vjp: ({ e }, { inputs: [p, a, b], cts: [g] }) => {
+    if (!g) return [undefined, undefined, undefined];
+    const zero = e.zerosLike(g);
+    return [undefined, e.sumTo(e.select(p, g, zero), a.type.shape), e.sumTo(e.select(p, zero, g), b.type.shape)];
+  },
 };
 
 /** Converts a value as WGSL's conversions do: floats truncate and saturate, i32/u32 reinterpret bits. */
@@ -62,5 +67,7 @@ export const cast: OpDef<'cast'> = {
     return [out];
   },
   kernel: { kind: 'elementwise', wgsl: ([x], [from], to) => castWgsl(x, from, to) },
+  // Only float -> float carries a gradient (integers and bools have no tangent space).
+  vjp: (_ctx, { inputs: [x], outputs: [y], cts: [g] }) => [x.type.dtype === 'f32' && y.type.dtype === 'f32' ? g : undefined],
 };
 

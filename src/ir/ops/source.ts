@@ -26,6 +26,7 @@ export const iota: OpDef<'iota'> = {
     kind: 'expr',
     build: ({ attrs: { dimension, dtype }, out }) => ({ k: 'cast', from: 'u32', dtype, arg: out[dimension] }),
   },
+  vjp: null,
 };
 
 /**
@@ -48,6 +49,7 @@ export const constant: OpDef<'constant'> = {
     return [value.length === 1 ? fillTensor(dtype, s, () => value[0]) : hostTensor(dtype, s, value.map((v) => coerce(dtype, v)))];
   },
   kernel: { kind: 'constant' },
+  vjp: null,
 };
 
 const RNG_PRELUDE = `fn ax_threefry2x32(k0: u32, k1: u32, x0: u32, x1: u32) -> u32 {
@@ -97,4 +99,5 @@ export const random_bits: OpDef<'random_bits'> = {
     }),
     prelude: RNG_PRELUDE,
   },
+  vjp: null,
 };

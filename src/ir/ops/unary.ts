@@ -1,4 +1,6 @@
 import type { DType } from '../dtype.ts';
+import type { Emitter } from '../emit.ts';
+import type { Value } from '../graph.ts';
 import { ShapeError } from '../errors.ts';
 import { hostTensor } from '../host-tensor.ts';
 import type { OpDef } from '../op-def.ts';
@@ -16,7 +18,11 @@ interface UnarySpec {
   ref(x: number, dtype: DType): number;
   wgsl(x: string, dtype: DType): string;
   prelude?: string;
+  /** x̄ from the operand x, the result y and the result's cotangent g; absent: zero gradient. */
+  vjp?(e: Emitter, x: Value, y: Value, g: Value): Value;
 }
+
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
 /** WGSL has no log1p/expm1/erf; these are accurate in f32 (the classic u-1 correction tricks). */
 const LOG1P = `fn ax_log1p(x: f32) -> f32 { let u = 1.0 + x; if (u == 1.0) { return x; } return log(u) * x / (u - 1.0); }`;
@@ -33,24 +39,24 @@ const ERF = `fn ax_erf(x: f32) -> f32 {
 }`;
 
 const UNARY: { [K in UnaryOp]: UnarySpec } = {
-  neg: { dtypes: SIGNED, ref: (x, d) => (d === 'i32' ? -x | 0 : -x), wgsl: (x) => `(-${x})` },
-  abs: { dtypes: SIGNED, ref: (x, d) => (d === 'i32' ? Math.abs(x) | 0 : Math.abs(x)), wgsl: (x) => `abs(${x})` },
+  neg: { dtypes: SIGNED, ref: (x, d) => (d === 'i32' ? -x | 0 : -x), wgsl: (x) => `(-${x})`, vjp: (e, _x, _y, g) => e.neg(g) },
+  abs: { dtypes: SIGNED, ref: (x, d) => (d === 'i32' ? Math.abs(x) | 0 : Math.abs(x)), wgsl: (x) => `abs(${x})`, vjp: (e, x, _y, g) => e.mul(g, e.unary('sign', x)) },
   sign: { dtypes: SIGNED, ref: (x) => (Number.isNaN(x) ? NaN : Math.sign(x) + 0), wgsl: (x) => `sign(${x})` },
-  exp: { dtypes: FLOAT, ref: Math.exp, wgsl: (x) => `exp(${x})` },
-  log: { dtypes: FLOAT, ref: Math.log, wgsl: (x) => `log(${x})` },
-  sqrt: { dtypes: FLOAT, ref: Math.sqrt, wgsl: (x) => `sqrt(${x})` },
-  rsqrt: { dtypes: FLOAT, ref: (x) => 1 / Math.sqrt(x), wgsl: (x) => `inverseSqrt(${x})` },
-  sin: { dtypes: FLOAT, ref: Math.sin, wgsl: (x) => `sin(${x})` },
-  cos: { dtypes: FLOAT, ref: Math.cos, wgsl: (x) => `cos(${x})` },
+  exp: { dtypes: FLOAT, ref: Math.exp, wgsl: (x) => `exp(${x})`, vjp: (e, _x, y, g) => e.mul(g, y) },
+  log: { dtypes: FLOAT, ref: Math.log, wgsl: (x) => `log(${x})`, vjp: (e, x, _y, g) => e.div(g, x) },
+  sqrt: { dtypes: FLOAT, ref: Math.sqrt, wgsl: (x) => `sqrt(${x})`, vjp: (e, _x, y, g) => e.div(e.scale(g, 0.5), y) },
+  rsqrt: { dtypes: FLOAT, ref: (x) => 1 / Math.sqrt(x), wgsl: (x) => `inverseSqrt(${x})`, vjp: (e, x, y, g) => e.mul(e.scale(g, -0.5), e.div(y, x)) },
+  sin: { dtypes: FLOAT, ref: Math.sin, wgsl: (x) => `sin(${x})`, vjp: (e, x, _y, g) => e.mul(g, e.unary('cos', x)) },
+  cos: { dtypes: FLOAT, ref: Math.cos, wgsl: (x) => `cos(${x})`, vjp: (e, x, _y, g) => e.neg(e.mul(g, e.unary('sin', x))) },
   // Clamped: some drivers compute tanh through exp and return NaN for large |x|.
-  tanh: { dtypes: FLOAT, ref: Math.tanh, wgsl: (x) => `tanh(clamp(${x}, -15.0, 15.0))` },
-  logistic: { dtypes: FLOAT, ref: logistic, wgsl: (x) => `(1.0 / (1.0 + exp(-${x})))` },
+  tanh: { dtypes: FLOAT, ref: Math.tanh, wgsl: (x) => `tanh(clamp(${x}, -15.0, 15.0))`, vjp: (e, _x, y, g) => e.mul(g, e.sub(e.scalar(1), e.mul(y, y))) },
+  logistic: { dtypes: FLOAT, ref: logistic, wgsl: (x) => `(1.0 / (1.0 + exp(-${x})))`, vjp: (e, _x, y, g) => e.mul(g, e.mul(y, e.sub(e.scalar(1), y))) },
   floor: { dtypes: FLOAT, ref: Math.floor, wgsl: (x) => `floor(${x})` },
   ceil: { dtypes: FLOAT, ref: Math.ceil, wgsl: (x) => `ceil(${x})` },
   round: { dtypes: FLOAT, ref: roundHalfEven, wgsl: (x) => `round(${x})` },
-  log1p: { dtypes: FLOAT, ref: Math.log1p, wgsl: (x) => `ax_log1p(${x})`, prelude: LOG1P },
-  expm1: { dtypes: FLOAT, ref: Math.expm1, wgsl: (x) => `ax_expm1(${x})`, prelude: EXPM1 },
-  erf: { dtypes: FLOAT, ref: erf, wgsl: (x) => `ax_erf(${x})`, prelude: ERF },
+  log1p: { dtypes: FLOAT, ref: Math.log1p, wgsl: (x) => `ax_log1p(${x})`, prelude: LOG1P, vjp: (e, x, _y, g) => e.div(g, e.add(x, e.scalar(1))) },
+  expm1: { dtypes: FLOAT, ref: Math.expm1, wgsl: (x) => `ax_expm1(${x})`, prelude: EXPM1, vjp: (e, _x, y, g) => e.mul(g, e.add(y, e.scalar(1))) },
+  erf: { dtypes: FLOAT, ref: erf, wgsl: (x) => `ax_erf(${x})`, prelude: ERF, vjp: (e, x, _y, g) => e.mul(e.scale(g, TWO_OVER_SQRT_PI), e.unary('exp', e.neg(e.mul(x, x)))) },
   not: {
     dtypes: BITS,
     ref: (x, d) => (d === 'bool' ? (x ? 0 : 1) : d === 'i32' ? ~x : ~x >>> 0),
@@ -77,6 +83,7 @@ function unaryDef<K extends UnaryOp>(name: K): OpDef<K> {
       return [out];
     },
     kernel: { kind: 'elementwise', wgsl: ([a], [d]) => spec.wgsl(a, d), prelude: spec.prelude },
+    vjp: spec.vjp ? ({ e }, { inputs: [x], outputs: [y], cts: [g] }) => [g && spec.vjp!(e, x, y, g)] : null,
   };
 }
 

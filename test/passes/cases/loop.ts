@@ -80,4 +80,18 @@ export const loopCases = (): OpCase[] => [
     },
     rtol: APPROX,
   }),
+  makeCase({
+    name: 'custom_vjp runs its fwd region (inlined before lowering), also inside a loop body',
+    covers: ['custom_vjp'],
+    inputs: [f32(7)],
+    body: (b, [x]) => {
+      const t = x.type;
+      const fwd = body([t], (g, [v]) => [g.add1('tanh', [g.add1('mul', [v, scalar(g, 2)], {})], {})]);
+      const bwd = body([t, t, t], (_g, [, , ct]) => [ct]);
+      const direct = b.add('custom_vjp', [x], {}, { regions: [fwd, bwd] })[0];
+      const inLoop = loopOf(b, [x], 2, 1, body([t], (g, [s]) => g.add('custom_vjp', [s], {}, { regions: [fwd, bwd] })))[0];
+      return [direct, inLoop];
+    },
+    rtol: APPROX,
+  }),
 ];

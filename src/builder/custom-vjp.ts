@@ -1,0 +1,74 @@
+import { formatType, sameType, Value, type Graph } from '../ir/index.ts';
+import { callSite } from './location.ts';
+import { lift, liftAs, type Operand } from './operand.ts';
+import { Tensor } from './tensor.ts';
+import { requireTrace, TraceError, withNewTrace } from './trace-context.ts';
+import { flatten, unflatten, type Tree } from './tree.ts';
+
+/**
+ * The backward rule of a custom VJP: from the primal inputs, the primal output and the output's
+ * cotangent, the cotangent of each input (a single Tensor when there is one input; null for zero).
+ */
+export type BackwardRule<R> = (inputs: Tensor[], output: R, cotangent: R) => Tensor | null | readonly (Tensor | null)[];
+
+/**
+ * `customVjp(fn, bwd)`: a function whose value is `fn` and whose VJP is `bwd` (JAX's custom_vjp
+ * with the inputs and outputs as residuals). Builds one custom_vjp node holding both subgraphs,
+ * so the rule survives printing, parsing, jit and further differentiation. Tensors that `fn`
+ * or `bwd` close over become extra operands with zero cotangent.
+ *
+ *     const ste = ax.customVjp((x: ax.Tensor) => x.ge(0).astype('f32'), (_x, _y, g) => g);
+ */
+export function customVjp<R extends Tree<Tensor>>(fn: (...xs: Tensor[]) => R, bwd: BackwardRule<R>) {
+  return (...args: Operand[]): R => {
+    const ctx = requireTrace('customVjp');
+    const loc = callSite();
+    const xs = args.map((a) => (typeof a === 'number' ? liftAs('customVjp', ctx, a, 'f32') : lift('customVjp', a)));
+    const types = xs.map((t) => ({ dtype: t.dtype, shape: t.shape }));
+
+    const fwd = withNewTrace((inner) => {
+      const ins = types.map((t) => new Tensor(inner, inner.builder.input(t)));
+      const { leaves, def } = flatten<Operand>(fn(...ins) as Tree<Operand>);
+      const outs = leaves.map((leaf) => lift('customVjp', leaf));
+      return { graph: inner.builder.build(outs.map((t) => t.value), 'fwd'), def, closed: [...inner.closedOver.keys()] };
+    }, ctx);
+    const outTypes = fwd.graph.outputs.map((v) => v.type);
+
+    const back = withNewTrace((inner) => {
+      const ins = types.map((t) => new Tensor(inner, inner.builder.input(t)));
+      const closedFwd = fwd.closed.map((v) => inner.builder.input(v.type));
+      const outs = outTypes.map((t) => new Tensor(inner, inner.builder.input(t)));
+      const cts = outTypes.map((t) => new Tensor(inner, inner.builder.input(t)));
+      const result = bwd(ins, unflatten(fwd.def, outs) as R, unflatten(fwd.def, cts) as R);
+      const list = Array.isArray(result) ? result : [result];
+      if (list.length !== xs.length)
+        throw new TraceError(`ax.customVjp: the backward rule returned ${list.length} cotangent(s) for ${xs.length} input(s)`);
+      const zero = (t: { dtype: Tensor['dtype']; shape: Tensor['shape'] }) =>
+        inner.builder.add1('constant', [], { shape: t.shape, dtype: t.dtype, value: [0] });
+      const grads: Value[] = list.map((g, i) => {
+        if (g === null || g === undefined) return zero(types[i]);
+        const v = liftAs('customVjp', inner, g as Operand, types[i].dtype).value;
+        if (!sameType(v.type, types[i]))
+          throw new TraceError(`ax.customVjp: cotangent ${i} is ${formatType(v.type)}, the input is ${formatType(types[i])}`);
+        return v;
+      });
+      const closedBwd = [...inner.closedOver.keys()];
+      const closedIns = [...inner.closedOver.values()];
+      const extra = [...closedFwd, ...closedIns].map((v) => zero(v.type));
+      // Order the inputs as custom_vjp wants them: operands (inputs, closed-over), results, cotangents.
+      const inputs = [...ins.map((t) => t.value), ...closedFwd, ...closedIns, ...outs.map((t) => t.value), ...cts.map((t) => t.value)];
+      const g: Graph = { name: 'bwd', inputs, nodes: [...inner.builder.nodes], outputs: [...grads, ...extra] };
+      return { graph: g, closed: closedBwd };
+    }, ctx);
+
+    // fwd takes the bwd-only closed-over operands too (unused), so both regions see one operand list.
+    const operands = [...xs.map((t) => t.value), ...fwd.closed, ...back.closed];
+    const fwdFull = withExtraInputs(fwd.graph, back.closed.map((v) => v.type));
+    const results = ctx.builder.add('custom_vjp', operands, {}, { regions: [fwdFull, back.graph], loc });
+    return unflatten(fwd.def, results.map((v) => new Tensor(ctx, v))) as R;
+  };
+}
+
+function withExtraInputs(g: Graph, types: readonly Value['type'][]): Graph {
+  return types.length === 0 ? g : { ...g, inputs: [...g.inputs, ...types.map((t) => new Value(t))] };
+}
