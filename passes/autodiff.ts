@@ -83,5 +83,7 @@ export function backprop(
     const inCts = rule(ctx, { inputs: ins, outputs: outs, attrs: node.attrs as never, regions: node.regions, cts });
     ins.forEach((v, i) => accumulate(e, v, inCts[i]));
   }
-  return { outputs, inputCts: inputs.map((v) => ct.get(v)) };
+  // A value passed at several positions (a loop state that is also an invariant) gets its whole
+  // cotangent at the first, so that callers summing per-position cotangents count it once.
+  return { outputs, inputCts: inputs.map((v, i) => (inputs.indexOf(v) === i ? ct.get(v) : undefined)) };
 }

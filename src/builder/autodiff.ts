@@ -65,7 +65,7 @@ export function valueAndGrad(fn: Fn, opts: GradOptions = {}) {
     for (const i of nums)
       for (let j = ranges[i][0]; j < ranges[i][1]; j++) {
         if (graph.inputs[j].type.dtype !== 'f32')
-          throw new ShapeError('grad', `argument ${i} has a ${graph.inputs[j].type.dtype} leaf; only f32 arrays can be differentiated`, [formatType(graph.inputs[j].type)], callSite());
+          throw new ShapeError('grad', `argument ${i} has an ${graph.inputs[j].type.dtype} leaf; only f32 arrays can be differentiated`, [formatType(graph.inputs[j].type)], callSite());
         wrt.push(j);
       }
     const vg = vjpGraph(graph, wrt, [0]);
@@ -136,12 +136,14 @@ export function jvp(fn: Fn, primals: readonly Tree<Operand>[], tangents: readonl
   const wrt = sub.args.map((_, i) => i).filter((i) => graph.inputs[i].type.dtype === 'f32');
   const nIn = graph.inputs.length;
   const nOut = graph.outputs.length;
-  // vg: (inputs, u) -> (outputs, Jᵀu). Its VJP with respect to u, at cotangent t, is J t.
-  const vg = vjpGraph(graph, wrt);
-  const uIndices = graph.outputs.map((_, i) => nIn + i);
+  // vg: (inputs, u) -> (outputs, Jᵀu). Its VJP with respect to u, at cotangent t, is J t. Only
+  // f32 outputs have a tangent; the others (indices, masks) get zeros.
+  const floatOuts = graph.outputs.flatMap((v, i) => (v.type.dtype === 'f32' ? [i] : []));
+  const vg = vjpGraph(graph, wrt, floatOuts);
+  const uIndices = floatOuts.map((_, k) => nIn + k);
   const gradOutputs = wrt.map((_, k) => nOut + k);
   const jg = vjpGraph(vg, uIndices, gradOutputs);
-  const u = graph.outputs.map((v) => zeros(sub, v));
+  const u = floatOuts.map((i) => zeros(sub, graph.outputs[i]));
   const t = wrt.map((i) => liftAs('jvp', sub.ctx, tLeaves[i], 'f32').value);
   t.forEach((v, k) => {
     const want = graph.inputs[wrt[k]].type;
@@ -150,7 +152,11 @@ export function jvp(fn: Fn, primals: readonly Tree<Operand>[], tangents: readonl
   });
   const res = inlineInto(sub.ctx, jg, [...sub.args.map((a) => a.value), ...sub.closedOver, ...u, ...t]);
   const outs = res.slice(0, nOut);
-  const tangentsOut = res.slice(nOut + wrt.length);
+  const floatTangents = res.slice(nOut + wrt.length);
+  const tangentsOut = graph.outputs.map((v, i) => {
+    const k = floatOuts.indexOf(i);
+    return k >= 0 ? floatTangents[k] : new Tensor(sub.ctx, zeros(sub, v));
+  });
   return [unflatten(sub.outDef, outs), unflatten(sub.outDef, tangentsOut)];
 }
 
