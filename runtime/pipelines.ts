@@ -53,13 +53,21 @@ export function compileKernel(backend: GpuBackend, kernel: KernelDecl): Promise<
   const cache = cacheFor(backend.device).pipelines;
   const key = `${kernel.reads}/${kernel.writes}\0${kernel.entryPoint}\0${kernel.wgsl}`;
   let compiled = cache.get(key);
-  if (!compiled) {
+  if (compiled) {
+    // Least recently used order: a hit moves to the back.
+    cache.delete(key);
+  } else {
     compiled = createPipeline(backend.device, kernel);
-    cache.set(key, compiled);
     compiled.catch(() => cache.delete(key));
   }
+  cache.set(key, compiled);
+  // A long-lived process that compiles many programs must not keep every pipeline: evict the
+  // least recently used (Executables that use an evicted pipeline keep their own reference).
+  while (cache.size > MAX_CACHED_PIPELINES) cache.delete(cache.keys().next().value!);
   return compiled;
 }
+
+const MAX_CACHED_PIPELINES = 1024;
 
 async function createPipeline(device: GPUDevice, kernel: KernelDecl): Promise<CompiledKernel> {
   const layout = bindGroupLayout(device, kernel.reads, kernel.writes);
