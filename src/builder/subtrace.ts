@@ -1,4 +1,4 @@
-import { inlineGraph, type Graph, type Value } from '../ir/index.ts';
+import { inlineGraph, type Graph, type TensorType, type Value } from '../ir/index.ts';
 import { lift, liftAs, type Operand } from './operand.ts';
 import { Tensor } from './tensor.ts';
 import { requireTrace, TraceError, withNewTrace, type TraceContext } from './trace-context.ts';
@@ -19,15 +19,21 @@ export interface SubTrace {
 }
 
 /**
- * Traces `fn(...args)` into its own graph, typed by the current arguments. Closed-over tensors of
- * the enclosing trace become extra graph inputs; numbers in `args` are f32 scalars.
+ * Traces `fn(...args)` into its own graph, typed by the current arguments, or by `leafTypes` (one
+ * per argument leaf: vmap traces at the type of one example). Closed-over tensors of the
+ * enclosing trace become extra graph inputs; numbers in `args` are f32 scalars.
  */
-export function traceSub(op: string, fn: (...args: any[]) => unknown, args: readonly Tree<Operand>[]): SubTrace {
+export function traceSub(
+  op: string,
+  fn: (...args: any[]) => unknown,
+  args: readonly Tree<Operand>[],
+  leafTypes?: readonly TensorType[],
+): SubTrace {
   const ctx = requireTrace(op);
   const { leaves, def: inDef } = flatten<Operand>(args as Tree<Operand>);
   const outer = leaves.map((leaf) => (typeof leaf === 'number' ? liftAs(op, ctx, leaf, 'f32') : lift(op, leaf)));
   return withNewTrace((inner) => {
-    const inputs = outer.map((t) => new Tensor(inner, inner.builder.input({ dtype: t.dtype, shape: t.shape })));
+    const inputs = outer.map((t, i) => new Tensor(inner, inner.builder.input(leafTypes?.[i] ?? { dtype: t.dtype, shape: t.shape })));
     const result = fn(...(unflatten(inDef, inputs) as unknown[]));
     const { leaves: outs, def: outDef } = flatten<Operand>(result as Tree<Operand>);
     const outputs = outs.map((leaf) => {

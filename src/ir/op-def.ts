@@ -4,7 +4,7 @@ import type { Graph, Value } from './graph.ts';
 import type { HostTensor } from './host-tensor.ts';
 import type { KExpr } from './kexpr.ts';
 import type { AttrSchema, OpAttrs, OpName } from './op-attrs.ts';
-import type { TensorType } from './shape.ts';
+import type { Dim, TensorType } from './shape.ts';
 
 /** What the reference interpreter offers an op that runs subgraphs (loop). */
 export interface RefContext {
@@ -76,6 +76,50 @@ export interface VjpArgs<A> {
  */
 export type VjpRule<A> = ((ctx: VjpContext, node: VjpArgs<A>) => (Value | undefined)[]) | null;
 
+/** A value of a batched computation and the axis that indexes the examples (undefined: one value shared by all). */
+export interface BatchedValue {
+  readonly value: Value;
+  readonly axis: number | undefined;
+}
+
+/** A subgraph after batching: the new graph and the batch axis of each output. */
+export interface BatchedGraph {
+  readonly graph: Graph;
+  readonly outAxes: readonly (number | undefined)[];
+}
+
+/** What the batching transform offers a batching rule. */
+export interface BatchContext {
+  /** Emits into the batched graph (at the node's source location). */
+  readonly e: Emitter;
+  /** The number of examples B (a name when the batch size is symbolic). */
+  readonly size: Dim;
+  /** `x` with its batch axis moved to 0; an unbatched value is returned as it is. */
+  front(x: BatchedValue): Value;
+  /** `x` batched at axis 0; an unbatched value is broadcast to B copies. */
+  materialize(x: BatchedValue): Value;
+  /**
+   * Batches the subgraph `g` (a loop body, a custom_vjp region) for inputs batched along `inAxes`
+   * (undefined: unbatched). An output given a number in `outAxes` comes out batched at that axis,
+   * broadcast when it does not depend on a batched input; the others keep the axis they get.
+   */
+  batch(g: Graph, inAxes: readonly (number | undefined)[], outAxes?: readonly (number | undefined)[]): BatchedGraph;
+}
+
+/** One node, as a batching rule sees it: batched operands, attributes and regions. */
+export interface BatchArgs<A> {
+  readonly inputs: readonly BatchedValue[];
+  readonly attrs: A;
+  readonly regions: readonly Graph[];
+}
+
+/**
+ * A batching rule (vmap): emits the node's computation for B examples at once, given its operands
+ * (at least one batched), and returns each result with its batch axis. Result i, with its batch
+ * axis removed, must have the type the unbatched node gives.
+ */
+export type BatchRule<A> = (ctx: BatchContext, node: BatchArgs<A>) => BatchedValue[];
+
 /** Everything about one primitive, in one place. */
 export interface OpDef<K extends OpName> {
   readonly name: K;
@@ -90,6 +134,7 @@ export interface OpDef<K extends OpName> {
   evalRef(inputs: readonly HostTensor[], attrs: OpAttrs[K], ctx: RefContext, regions: readonly Graph[]): HostTensor[];
   readonly kernel: KernelRule<OpAttrs[K]>;
   readonly vjp: VjpRule<OpAttrs[K]>;
+  readonly batch: BatchRule<OpAttrs[K]>;
 }
 
 export type OpTable = { readonly [K in OpName]: OpDef<K> };

@@ -6,6 +6,7 @@ import { hostTensor } from '../host-tensor.ts';
 import type { OpDef } from '../op-def.ts';
 import type { BinaryOp } from '../op-attrs.ts';
 import { formatType } from '../shape.ts';
+import { batchElementwise } from './batching.ts';
 import { broadcastedShape, broadcastIndexers, broadcastShapes } from './broadcast.ts';
 
 const NUMERIC: readonly DType[] = ['f32', 'i32', 'u32'];
@@ -99,6 +100,7 @@ function binaryDef<K extends BinaryOp>(name: K): OpDef<K> {
           return [ga && e.sumTo(ga, a.type.shape), gb && e.sumTo(gb, b.type.shape)];
         }
       : null,
+    batch: (ctx, { inputs, attrs }) => batchElementwise(ctx, name, inputs, attrs),
   };
 }
 

@@ -3,6 +3,8 @@ import { hostTensor } from '../host-tensor.ts';
 import { dimExpr, ilt, isub, load, select, u32, type KExpr } from '../kexpr.ts';
 import type { OpDef } from '../op-def.ts';
 import { formatType, isSymbol, normAxis, stridesOf, type Dim } from '../shape.ts';
+import { batchedAt } from './batching.ts';
+import { batchGather } from './gather-batch.ts';
 import { flatIndex } from './movement.ts';
 
 const minU = (a: KExpr, b: KExpr): KExpr => ({ k: 'binary', op: 'min', a, b, dtype: 'u32' });
@@ -65,6 +67,8 @@ export const concatenate: OpDef<'concatenate'> = {
       return expr;
     },
   },
+  // Unbatched operands are broadcast to the batch: every example joins the same pieces.
+  batch: (ctx, { inputs, attrs: { axis } }) => [batchedAt(ctx.e.op1('concatenate', inputs.map((x) => ctx.materialize(x)), { axis: axis + 1 }), 0)],
   vjp: ({ e }, { inputs, attrs: { axis }, cts: [g] }) => {
     if (!g) return inputs.map(() => undefined);
     if (inputs.length === 1) return [g];
@@ -119,6 +123,7 @@ export const gather: OpDef<'gather'> = {
       return load(0, [...out.slice(0, axis), minU(asU32, last), ...out.slice(axis + r)]);
     },
   },
+  batch: batchGather,
   // Scatter-add as a contraction with a one-hot matrix of the (clamped) indices: deterministic and
   // written in primitives, at the cost of an |indices| x D intermediate.
   vjp: ({ e }, { inputs: [x, idx], attrs: { axis }, cts: [g] }) => {

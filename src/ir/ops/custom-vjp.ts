@@ -1,6 +1,7 @@
 import { ShapeError } from '../errors.ts';
 import type { OpDef } from '../op-def.ts';
 import { formatType, sameType } from '../shape.ts';
+import { batchCustomVjp } from './control-batch.ts';
 
 /**
  * custom_vjp: a call whose value is its `fwd` subgraph and whose VJP is its `bwd` subgraph.
@@ -35,6 +36,7 @@ export const custom_vjp: OpDef<'custom_vjp'> = {
   },
   // Lowered by inlining `fwd` before kernels are planned.
   kernel: { kind: 'control' },
+  batch: batchCustomVjp,
   vjp: (ctx, { inputs, outputs, regions: [, bwd], cts }) => {
     if (cts.every((c) => c === undefined)) return inputs.map(() => undefined);
     const filled = cts.map((c, i) => c ?? ctx.e.zerosLike(outputs[i]));

@@ -1,9 +1,10 @@
 import { ShapeError } from '../errors.ts';
 import { hostTensor } from '../host-tensor.ts';
-import type { OpDef } from '../op-def.ts';
+import type { BatchRule, OpDef } from '../op-def.ts';
 import type { Value } from '../graph.ts';
 import type { OpAttrs } from '../op-attrs.ts';
 import { formatType, stridesOf, type Dim, type TensorType } from '../shape.ts';
+import { batchedAt, shifted } from './batching.ts';
 
 type DotAttrs = OpAttrs['dot_general'];
 
@@ -39,6 +40,29 @@ export function dotShape(lhs: TensorType, rhs: TensorType, a: DotAttrs): Dim[] {
     ...freeAxes(rhs.shape.length, a.rhs_batch, a.rhs_contracting).map((i) => rhs.shape[i]),
   ];
 }
+
+/**
+ * Both operands batched: the batch axis is one more dot batch dimension, the first, so the result
+ * is batched at 0. One operand batched: its batch axis is a free axis of that side, which the
+ * result lists after the batch dims (lhs) or after the lhs free axes (rhs).
+ */
+const batchDot: BatchRule<DotAttrs> = (ctx, { inputs: [l, r], attrs }) => {
+  const lhs = ctx.front(l);
+  const rhs = ctx.front(r);
+  const lOn = l.axis !== undefined;
+  const rOn = r.axis !== undefined;
+  const side = (axes: readonly number[], on: boolean) => (on ? shifted(axes) : [...axes]);
+  const both = lOn && rOn;
+  const out = ctx.e.op1('dot_general', [lhs, rhs], {
+    lhs_contracting: side(attrs.lhs_contracting, lOn),
+    rhs_contracting: side(attrs.rhs_contracting, rOn),
+    lhs_batch: both ? [0, ...shifted(attrs.lhs_batch)] : side(attrs.lhs_batch, lOn),
+    rhs_batch: both ? [0, ...shifted(attrs.rhs_batch)] : side(attrs.rhs_batch, rOn),
+  });
+  const nb = attrs.lhs_batch.length;
+  const lhsFree = freeAxes(lhs.type.shape.length, attrs.lhs_batch, attrs.lhs_contracting).length;
+  return [batchedAt(out, both ? 0 : lOn ? nb : nb + lhsFree)];
+};
 
 export const dot_general: OpDef<'dot_general'> = {
   name: 'dot_general',
@@ -85,6 +109,7 @@ export const dot_general: OpDef<'dot_general'> = {
     return [out];
   },
   kernel: { kind: 'contraction' },
+  batch: batchDot,
   vjp: ({ e }, { inputs: [lhs, rhs], attrs, cts: [g] }) => {
     if (!g) return [undefined, undefined];
     const { lhs_batch: lb, rhs_batch: rb, lhs_contracting: lc, rhs_contracting: rc } = attrs;

@@ -2,6 +2,7 @@ import { ShapeError } from '../errors.ts';
 import type { Value } from '../graph.ts';
 import type { OpDef } from '../op-def.ts';
 import { formatType, sameType } from '../shape.ts';
+import { batchLoop } from './control-batch.ts';
 
 /**
  * loop: runs `body` `trips` times. Operands are the carried state (the first `carried`) and then
@@ -38,6 +39,7 @@ export const loop: OpDef<'loop'> = {
     return state;
   },
   kernel: { kind: 'control' },
+  batch: batchLoop,
   // Reverse mode through the unrolled loop: the forward states are recomputed by inlining the
   // body `trips` times, then the body's VJP runs back from the last iteration. Memory and graph
   // size grow with `trips` (a scan with stored states would bound the graph; not yet built).

@@ -5,6 +5,7 @@ import {
   delinearize, dimExpr, iadd, ilt, imul, isub, linearize, load, lit, select, u32, type KExpr,
 } from '../kexpr.ts';
 import type { OpDef } from '../op-def.ts';
+import { batchAtFront, shifted } from './batching.ts';
 import {
   checkShapeAttr, formatShape, formatType, isSymbol, sameSize, sizeOf, stridesOf, type Dim, type TensorType,
 } from '../shape.ts';
@@ -46,6 +47,7 @@ export const reshape: OpDef<'reshape'> = {
     build: ({ inputs: [x], output, out }) => load(0, delinearize(linearize(out, output.shape), x.shape)),
   },
   vjp: ({ e }, { inputs: [x], cts: [g] }) => [g && e.reshape(g, x.type.shape)],
+  batch: batchAtFront('reshape', ({ shape }, { size }) => ({ shape: [size, ...shape] })),
 };
 
 export const broadcast_in_dim: OpDef<'broadcast_in_dim'> = {
@@ -69,6 +71,7 @@ export const broadcast_in_dim: OpDef<'broadcast_in_dim'> = {
     kind: 'expr',
     build: ({ attrs: { dims }, inputs: [x], out }) => load(0, dims.map((d, i) => (x.shape[i] === 1 ? u32(0) : out[d]))),
   },
+  batch: batchAtFront('broadcast_in_dim', ({ shape, dims }, { size }) => ({ shape: [size, ...shape], dims: [0, ...shifted(dims)] })),
   vjp: ({ e }, { inputs: [x], outputs: [y], attrs: { dims }, cts: [g] }) => {
     if (!g) return [undefined];
     // Sum over the new axes and over the axes that stretched from 1, then drop them.
@@ -108,6 +111,7 @@ export const transpose: OpDef<'transpose'> = {
       return load(0, src);
     },
   },
+  batch: batchAtFront('transpose', ({ perm }) => ({ perm: [0, ...shifted(perm)] })),
   vjp: ({ e }, { attrs: { perm }, cts: [g] }) => {
     const inverse: number[] = [];
     perm.forEach((p, i) => (inverse[p] = i));
@@ -146,6 +150,7 @@ export const slice: OpDef<'slice'> = {
     kind: 'expr',
     build: ({ attrs: { start, stride }, out }) => load(0, out.map((c, i) => iadd(u32(start[i]), imul(c, u32(stride[i]))))),
   },
+  batch: batchAtFront('slice', ({ start, limit, stride }, { size }) => ({ start: [0, ...start], limit: [size, ...limit], stride: [1, ...stride] })),
   vjp: ({ e }, { inputs: [x], attrs: { start, limit, stride }, cts: [g] }) => {
     if (!g) return [undefined];
     // Strided axes: scatter by gathering from [g, 0] with indices that point at the zero where
@@ -217,6 +222,7 @@ export const pad: OpDef<'pad'> = {
       return inside ? select(inside, loaded, lit(x.dtype, coerce(x.dtype, value)), x.dtype) : loaded;
     },
   },
+  batch: batchAtFront('pad', ({ low, high, value }) => ({ low: [0, ...low], high: [0, ...high], value })),
   vjp: ({ e }, { inputs: [x], attrs: { low }, cts: [g] }) => [
     g && e.op1('slice', [g], { start: low, limit: x.type.shape.map((d, i) => (isSymbol(d) ? d : low[i] + d)), stride: low.map(() => 1) }),
   ],

@@ -3,7 +3,9 @@ import type { Value } from '../graph.ts';
 import { ShapeError } from '../errors.ts';
 import { hostTensor } from '../host-tensor.ts';
 import type { OpDef } from '../op-def.ts';
+import type { OpAttrs } from '../op-attrs.ts';
 import { formatType, stridesOf, type Dim, type TensorType } from '../shape.ts';
+import { batchAtFront, shifted } from './batching.ts';
 
 type ReduceOp = 'reduce_sum' | 'reduce_max' | 'reduce_min';
 
@@ -87,6 +89,7 @@ function reduceDef<K extends ReduceOp>(name: K): OpDef<K> {
       const count = e.sum(hits, axes, true);
       return [e.div(e.mul(hits, spread(g)), e.broadcastTo(count, x.type.shape))];
     },
+    batch: batchAtFront(name, ({ axes, keepdims }) => ({ axes: shifted(axes), keepdims }) as OpAttrs[K]),
   };
 }
 

@@ -3,6 +3,7 @@ import { ShapeError } from '../errors.ts';
 import { hostTensor } from '../host-tensor.ts';
 import type { OpDef } from '../op-def.ts';
 import { formatType } from '../shape.ts';
+import { batchAxisKept, batchElementwise } from './batching.ts';
 import { broadcastedShape, broadcastIndexers, broadcastShapes } from './broadcast.ts';
 import { clampI32, clampU32 } from './scalar-math.ts';
 
@@ -30,6 +31,7 @@ export const select: OpDef<'select'> = {
     const zero = e.zerosLike(g);
     return [undefined, e.sumTo(e.select(p, g, zero), a.type.shape), e.sumTo(e.select(p, zero, g), b.type.shape)];
   },
+  batch: (ctx, { inputs, attrs }) => batchElementwise(ctx, 'select', inputs, attrs),
 };
 
 /** Converts a value as WGSL's conversions do: floats truncate and saturate, i32/u32 reinterpret bits. */
@@ -69,5 +71,6 @@ export const cast: OpDef<'cast'> = {
   kernel: { kind: 'elementwise', wgsl: ([x], [from], to) => castWgsl(x, from, to) },
   // Only float -> float carries a gradient (integers and bools have no tangent space).
   vjp: (_ctx, { inputs: [x], outputs: [y], cts: [g] }) => [x.type.dtype === 'f32' && y.type.dtype === 'f32' ? g : undefined],
+  batch: batchAxisKept('cast'),
 };
 

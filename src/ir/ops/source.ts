@@ -4,6 +4,7 @@ import { fillTensor, hostTensor } from '../host-tensor.ts';
 import { linearize, load, u32, type KExpr } from '../kexpr.ts';
 import type { OpDef } from '../op-def.ts';
 import { checkShapeAttr, formatShape, formatType, sizeOf, stridesOf } from '../shape.ts';
+import { batchAtFront, batchSource } from './batching.ts';
 import { threefry2x32 } from './scalar-math.ts';
 
 export const iota: OpDef<'iota'> = {
@@ -27,6 +28,7 @@ export const iota: OpDef<'iota'> = {
     build: ({ attrs: { dimension, dtype }, out }) => ({ k: 'cast', from: 'u32', dtype, arg: out[dimension] }),
   },
   vjp: null,
+  batch: batchSource('iota'),
 };
 
 /**
@@ -50,6 +52,7 @@ export const constant: OpDef<'constant'> = {
   },
   kernel: { kind: 'constant' },
   vjp: null,
+  batch: batchSource('constant'),
 };
 
 const RNG_PRELUDE = `fn ax_threefry2x32(k0: u32, k1: u32, x0: u32, x1: u32) -> u32 {
@@ -74,30 +77,43 @@ const RNG_PRELUDE = `fn ax_threefry2x32(k0: u32, k1: u32, x0: u32, x1: u32) -> u
 /**
  * Counter-based random bits: element i (row-major) is word 0 of Threefry-2x32(key, (i, 0)).
  * The same key gives the same bits on the reference and on the GPU, for any shape.
+ *
+ * A key array u32[...K, 2] holds several keys: the result is [...K, ...shape], and each key
+ * draws its own stream from counter 0, exactly what it draws alone. That makes the batching rule
+ * a change of operand (vmap over keys), and a single key (K empty) is the plain case.
  */
 export const random_bits: OpDef<'random_bits'> = {
   name: 'random_bits',
   arity: 1,
   attrs: { shape: 'shape' },
   infer([key], { shape }) {
-    if (key.dtype !== 'u32' || key.shape.length !== 1 || key.shape[0] !== 2)
-      throw new ShapeError('random_bits', 'key must be u32[2]', [formatType(key)]);
+    if (key.dtype !== 'u32' || key.shape.length === 0 || key.shape[key.shape.length - 1] !== 2)
+      throw new ShapeError('random_bits', 'key must be u32[2] (or u32[..., 2] for one stream per key)', [formatType(key)]);
     checkShapeAttr('random_bits', shape, [formatType(key)]);
-    return [{ dtype: 'u32', shape }];
+    return [{ dtype: 'u32', shape: [...key.shape.slice(0, -1), ...shape] }];
   },
   evalRef([key], { shape }) {
-    const [k0, k1] = key.data;
-    return [fillTensor('u32', shape as number[], (i) => threefry2x32(k0, k1, i, 0)[0])];
+    const perKey = (shape as number[]).reduce((a, b) => a * b, 1);
+    const draw = (i: number) => {
+      const k = Math.floor(i / perKey);
+      return threefry2x32(key.data[2 * k], key.data[2 * k + 1], i - k * perKey, 0)[0];
+    };
+    return [fillTensor('u32', [...key.shape.slice(0, -1), ...(shape as number[])], draw)];
   },
   kernel: {
     kind: 'expr',
-    build: ({ output, out }): KExpr => ({
-      k: 'call',
-      fn: 'ax_threefry2x32',
-      dtype: 'u32',
-      args: [load(0, [u32(0)]), load(0, [u32(1)]), linearize(out, output.shape), u32(0)],
-    }),
+    build: ({ inputs: [key], output, out }): KExpr => {
+      const lead = key.shape.length - 1;
+      const which = out.slice(0, lead);
+      return {
+        k: 'call',
+        fn: 'ax_threefry2x32',
+        dtype: 'u32',
+        args: [load(0, [...which, u32(0)]), load(0, [...which, u32(1)]), linearize(out.slice(lead), output.shape.slice(lead)), u32(0)],
+      };
+    },
     prelude: RNG_PRELUDE,
   },
   vjp: null,
+  batch: batchAtFront('random_bits', (attrs) => attrs),
 };

@@ -6,6 +6,7 @@ import { hostTensor } from '../host-tensor.ts';
 import type { OpDef } from '../op-def.ts';
 import type { UnaryOp } from '../op-attrs.ts';
 import { formatType } from '../shape.ts';
+import { batchAxisKept } from './batching.ts';
 import { erf, logistic, roundHalfEven } from './scalar-math.ts';
 
 const FLOAT: readonly DType[] = ['f32'];
@@ -84,6 +85,7 @@ function unaryDef<K extends UnaryOp>(name: K): OpDef<K> {
     },
     kernel: { kind: 'elementwise', wgsl: ([a], [d]) => spec.wgsl(a, d), prelude: spec.prelude },
     vjp: spec.vjp ? ({ e }, { inputs: [x], outputs: [y], cts: [g] }) => [g && spec.vjp!(e, x, y, g)] : null,
+    batch: batchAxisKept(name),
   };
 }
 
