@@ -5,6 +5,7 @@ import {
 import { formatLowered, type LoweredProgram } from './kernel-plan.ts';
 import { lowerGraph } from './lower.ts';
 import { inlineCustomVjp } from './inline-calls.ts';
+import { simplifyGraph } from './simplify/index.ts';
 import { splitWide } from './split-wide.ts';
 import { emitProgram } from './wgsl/emit.ts';
 
@@ -16,6 +17,9 @@ export type Stage =
 
 export interface PassContext {
   readonly limits: KernelLimits;
+  /** The dump level and where dumps go, when the caller has them (runPasses does). */
+  readonly debug?: number;
+  readonly log?: (text: string) => void;
 }
 
 export interface Pass {
@@ -40,6 +44,15 @@ export const PASSES: readonly Pass[] = [
     },
   },
   { name: 'inline-custom-vjp', from: 'graph', run: (s) => ({ kind: 'graph', graph: inlineCustomVjp(graphOf(s)) }) },
+  {
+    // Compilation comes after every transform, so stop_gradient has done its work.
+    name: 'simplify',
+    from: 'graph',
+    run: (s, ctx) => {
+      const trace = ctx.debug === undefined ? undefined : ctx.debug >= 4 && ctx.log ? ctx.log : false;
+      return { kind: 'graph', graph: simplifyGraph(graphOf(s), { afterAutodiff: true, trace }) };
+    },
+  },
   { name: 'split-wide', from: 'graph', run: (s, ctx) => ({ kind: 'graph', graph: splitWide(graphOf(s), ctx.limits) }) },
   { name: 'lower', from: 'graph', run: (s) => ({ kind: 'plan', lowered: lowerGraph(graphOf(s)) }) },
   {
@@ -92,7 +105,7 @@ export function runPasses(graph: Graph, limits: KernelLimits, options: CompileOp
   let stage: Stage = { kind: 'graph', graph };
   for (const pass of passes) {
     if (pass.from !== stage.kind) throw new Error(`pass ${pass.name} expects ${pass.from}, got ${stage.kind}`);
-    stage = pass.run(stage, { limits });
+    stage = pass.run(stage, { limits, debug, log });
     if (verifyEach && stage.kind === 'graph' && pass.name !== 'verify') verifyGraph(stage.graph);
     const dump = dumpAfter(pass.name, stage, debug);
     if (dump !== undefined) log(dump);

@@ -1,0 +1,83 @@
+import type { Graph, Node, Value } from '../../src/ir/index.ts';
+
+/** Where dead code is counted. */
+export interface RemovalCounter {
+  removed: number;
+}
+
+/**
+ * Dead-code elimination on one graph level: keeps the nodes that the outputs need, walking back
+ * from them. Every primitive is pure (random bits are a function of their key), so a node whose
+ * results are unused goes, loops and custom_vjp included. A loop whose results are only partly
+ * used also loses the carried state that no used state depends on, and invariants its body no
+ * longer reads. Regions are taken as they are (the rewriter cleans each region when it builds it).
+ */
+export function eliminateDeadCode(g: Graph, counter: RemovalCounter): Graph {
+  const live = new Set<Value>(g.outputs);
+  const kept: Node[] = [];
+  for (let i = g.nodes.length - 1; i >= 0; i--) {
+    let n = g.nodes[i];
+    if (!n.outputs.some((v) => live.has(v))) {
+      counter.removed++;
+      continue;
+    }
+    if (n.op === 'loop') n = pruneLoop(n as Node<'loop'>, live, counter);
+    n.inputs.forEach((v) => live.add(v));
+    kept.push(n);
+  }
+  kept.reverse();
+  return kept.length === g.nodes.length && kept.every((n, i) => n === g.nodes[i]) ? g : { ...g, nodes: kept };
+}
+
+/** For each output of `g`, the indices of the inputs it depends on. */
+function inputDependencies(g: Graph): Set<number>[] {
+  const deps = new Map<Value, Set<number>>();
+  g.inputs.forEach((v, i) => deps.set(v, new Set([i])));
+  for (const n of g.nodes) {
+    const union = new Set<number>();
+    for (const v of n.inputs) for (const i of deps.get(v) ?? []) union.add(i);
+    n.outputs.forEach((v) => deps.set(v, union));
+  }
+  return g.outputs.map((v) => deps.get(v) ?? new Set());
+}
+
+/**
+ * The loop without the carried state that neither the graph (through `live` results) nor any
+ * kept state needs, and without the invariants that no kept state reads. Kept results keep their
+ * values, so users need no rewiring.
+ */
+function pruneLoop(n: Node<'loop'>, live: ReadonlySet<Value>, counter: RemovalCounter): Node<'loop'> {
+  const { trips, carried } = n.attrs;
+  const body = n.regions[0];
+  const deps = inputDependencies(body);
+  const needed = new Set<number>();
+  n.outputs.forEach((v, i) => live.has(v) && needed.add(i));
+  // A kept state's update may read other states: keep those too, until nothing changes.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const i of [...needed])
+      for (const j of deps[i])
+        if (j < carried && !needed.has(j)) {
+          needed.add(j);
+          grew = true;
+        }
+  }
+  const read = new Set<number>();
+  for (const i of needed) for (const j of deps[i]) read.add(j);
+  const keptState = [...needed].sort((a, b) => a - b);
+  const keptInvariants = n.inputs.map((_, j) => j).filter((j) => j >= carried && read.has(j));
+  if (keptState.length === carried && keptInvariants.length === n.inputs.length - carried) return n;
+  counter.removed++;
+  const keptInputs = [...keptState, ...keptInvariants];
+  const prunedBody = eliminateDeadCode(
+    { name: body.name, inputs: keptInputs.map((j) => body.inputs[j]), nodes: body.nodes, outputs: keptState.map((i) => body.outputs[i]) },
+    counter,
+  );
+  return {
+    ...n,
+    inputs: keptInputs.map((j) => n.inputs[j]),
+    outputs: keptState.map((i) => n.outputs[i]),
+    attrs: { trips, carried: keptState.length },
+    regions: [prunedBody],
+  };
+}
