@@ -3,6 +3,7 @@
  * the ax functions (NumPy/JAX names in camelCase), then `ax.jit` them or `ax.trace` them to IR.
  */
 export * from './builder/index.ts';
+export * as surrogate from './nn/surrogates/index.ts';
 export {
   AxonicError, ShapeError, ParseError, VerifyError, InputError, LimitError, DeviceError,
   printGraph, parseGraph, verifyGraph, hostTensor, formatType, formatShape,
@@ -12,3 +13,7 @@ export {
 export { DeviceArray, readAll } from '../runtime/device-array.ts';
 export { getBackend, describeBackend, type Backend } from '../runtime/device.ts';
 export { evaluate } from '../runtime/reference.ts';
+export { simplifyGraph as simplify, type SimplifyOptions } from '../passes/simplify/index.ts';
+export { treeNode, isTreeNode, type TreeNode, type TreeNodeParts } from './builder/tree.ts';
+export * as pyneurons from './nn/pyneurons/index.ts';
+export * as zephyr from './nn/zephyr/index.ts';

@@ -27,6 +27,7 @@ export { einsum } from './einsum.ts';
 export { loop, foriLoop, type LoopState } from './loop.ts';
 export { grad, valueAndGrad, vjp, jvp, type GradOptions } from './autodiff.ts';
 export { customVjp, type BackwardRule } from './custom-vjp.ts';
+export { vmap, type AxisSpec, type VmapResult } from './vmap.ts';
 export { softmax, logSoftmax, relu } from './nn.ts';
 export * as nn from './nn.ts';
 export * as random from './random.ts';

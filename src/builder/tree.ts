@@ -7,16 +7,46 @@ import { Tensor } from './tensor.ts';
 /**
  * Pytrees: nested arrays and plain objects whose leaves are Tensors, DeviceArrays, HostTensors,
  * specs, numbers or booleans. Object keys keep insertion order. `null` and `undefined` are empty
- * subtrees (no leaves), kept in the structure.
+ * subtrees (no leaves), kept in the structure. Objects of other classes join by implementing
+ * `[treeNode]` (see TreeNode).
  */
 export type Leaf = Tensor | DeviceArray | HostTensor | Spec | number | boolean;
-export type Tree<L = Leaf> = L | null | undefined | readonly Tree<L>[] | { readonly [key: string]: Tree<L> };
+export type Tree<L = Leaf> = L | null | undefined | readonly Tree<L>[] | { readonly [key: string]: Tree<L> } | TreeNode;
+
+/** The method key of the tree-node protocol (JAX's register_pytree_node_class). */
+export const treeNode: unique symbol = Symbol('axonic.treeNode');
+
+/** What a tree node shows of itself: its kind, its children, and how to rebuild one from new children. */
+export interface TreeNodeParts {
+  /**
+   * The node's kind, part of the structure: nodes of different kinds never match, so use a key
+   * unique to the class and to whatever behaviour the children do not carry (e.g. an apply function).
+   */
+  readonly type: string;
+  readonly children: Tree<unknown>;
+  /** A node of the same kind holding `children` (a tree of the same structure, other leaves). */
+  readonly rebuild: (children: Tree<any>) => unknown;
+}
+
+/**
+ * An object (or function) that flattens as a tree node: a model holding its parameters, say. Its
+ * leaves are the leaves of its children; unflatten, treeMap, grad and jit rebuild it through
+ * `rebuild`, so a gradient of a model is a model of the same kind.
+ */
+export interface TreeNode {
+  [treeNode](): TreeNodeParts;
+}
+
+export function isTreeNode(x: unknown): x is TreeNode {
+  return (typeof x === 'object' || typeof x === 'function') && x !== null && typeof (x as Partial<TreeNode>)[treeNode] === 'function';
+}
 
 export type TreeDef =
   | { readonly kind: 'leaf' }
   | { readonly kind: 'none'; readonly value: null | undefined }
   | { readonly kind: 'array'; readonly children: readonly TreeDef[] }
-  | { readonly kind: 'object'; readonly keys: readonly string[]; readonly children: readonly TreeDef[] };
+  | { readonly kind: 'object'; readonly keys: readonly string[]; readonly children: readonly TreeDef[] }
+  | { readonly kind: 'node'; readonly type: string; readonly rebuild: TreeNodeParts['rebuild']; readonly child: TreeDef };
 
 /** A value that is neither a container nor a leaf was found in a tree. */
 export class TreeError extends AxonicError {
@@ -60,6 +90,10 @@ export function flatten<L = Leaf>(tree: Tree<L>, leafTest: (x: unknown) => boole
       return { kind: 'leaf' };
     }
     if (x === null || x === undefined) return { kind: 'none', value: x };
+    if (isTreeNode(x)) {
+      const { type, children, rebuild } = x[treeNode]();
+      return { kind: 'node', type, rebuild, child: walk(children, path) };
+    }
     if (Array.isArray(x)) return { kind: 'array', children: x.map((c, i) => walk(c, path + stepName(i))) };
     if (isPlainObject(x)) {
       const keys = Object.keys(x);
@@ -80,6 +114,8 @@ export function numLeaves(def: TreeDef): number {
       return 1;
     case 'none':
       return 0;
+    case 'node':
+      return numLeaves(def.child);
     default:
       return def.children.reduce((n, c) => n + numLeaves(c), 0);
   }
@@ -100,6 +136,8 @@ export function unflatten<L>(def: TreeDef, leaves: readonly L[]): Tree<L> {
         return d.children.map(build);
       case 'object':
         return Object.fromEntries(d.keys.map((k, i) => [k, build(d.children[i])]));
+      case 'node':
+        return d.rebuild(build(d.child)) as Tree<L>;
     }
   };
   return build(def);
@@ -112,6 +150,7 @@ export function leafPaths(def: TreeDef, root = ''): string[] {
     if (d.kind === 'leaf') out.push(path || '(root)');
     else if (d.kind === 'array') d.children.forEach((c, i) => walk(c, path + stepName(i)));
     else if (d.kind === 'object') d.children.forEach((c, i) => walk(c, path + stepName(d.keys[i])));
+    else if (d.kind === 'node') walk(d.child, path);
   };
   walk(def, root);
   return out;
@@ -128,6 +167,8 @@ export function treeDefKey(def: TreeDef): string {
       return `[${def.children.map(treeDefKey).join(',')}]`;
     case 'object':
       return `{${def.keys.map((k, i) => `${JSON.stringify(k)}:${treeDefKey(def.children[i])}`).join(',')}}`;
+    case 'node':
+      return `${JSON.stringify(def.type)}(${treeDefKey(def.child)})`;
   }
 }
 
