@@ -7,6 +7,7 @@ import { inlineInto, traceSub, type SubTrace } from './subtrace.ts';
 import { TraceError } from './trace-context.ts';
 import { flatten, numLeaves, unflatten, type Tree, type TreeDef } from './tree.ts';
 import { emit } from './emit.ts';
+import type { ArgsOf, AuxOf, GradsOf } from './grad-types.ts';
 
 export interface GradOptions {
   /** Which positional arguments to differentiate (default 0); an array gives a tuple of gradients. */
@@ -38,7 +39,16 @@ function zeros(sub: SubTrace, v: Value): Value {
  * With `hasAux`, fn returns [out, aux] and the value is [out, aux]. Works under a trace (inside
  * ax.jit / ax.trace), composes with itself (grad of grad) and with vmap.
  */
-export function valueAndGrad(fn: Fn, opts: GradOptions = {}) {
+export function valueAndGrad<F extends Fn, const N extends number | readonly number[] = 0>(
+  fn: F,
+  opts?: { argnums?: N; hasAux?: false },
+): (...args: ArgsOf<Parameters<F>>) => [Tensor, GradsOf<Parameters<F>, N>];
+export function valueAndGrad<F extends Fn, const N extends number | readonly number[] = 0>(
+  fn: F,
+  opts: { argnums?: N; hasAux: true },
+): (...args: ArgsOf<Parameters<F>>) => [[Tensor, AuxOf<ReturnType<F>>], GradsOf<Parameters<F>, N>];
+export function valueAndGrad(fn: Fn, opts?: GradOptions): (...args: Tree<Operand>[]) => [Tree<Tensor>, Tree<Tensor>];
+export function valueAndGrad(fn: Fn, opts: GradOptions = {}): (...args: any[]) => [any, any] {
   const argnums = opts.argnums ?? 0;
   const nums = typeof argnums === 'number' ? [argnums] : [...argnums];
   return (...args: Tree<Operand>[]): [Tree<Tensor>, Tree<Tensor>] => {
@@ -88,7 +98,16 @@ export function valueAndGrad(fn: Fn, opts: GradOptions = {}) {
 }
 
 /** `grad(fn)(...args)`: the gradient of a scalar f32 function (with `hasAux`: [grad, aux]). */
-export function grad(fn: Fn, opts: GradOptions = {}) {
+export function grad<F extends Fn, const N extends number | readonly number[] = 0>(
+  fn: F,
+  opts?: { argnums?: N; hasAux?: false },
+): (...args: ArgsOf<Parameters<F>>) => GradsOf<Parameters<F>, N>;
+export function grad<F extends Fn, const N extends number | readonly number[] = 0>(
+  fn: F,
+  opts: { argnums?: N; hasAux: true },
+): (...args: ArgsOf<Parameters<F>>) => [GradsOf<Parameters<F>, N>, AuxOf<ReturnType<F>>];
+export function grad(fn: Fn, opts?: GradOptions): (...args: Tree<Operand>[]) => Tree<Tensor>;
+export function grad(fn: Fn, opts: GradOptions = {}): (...args: any[]) => any {
   const vg = valueAndGrad(fn, opts);
   return (...args: Tree<Operand>[]): Tree<Tensor> => {
     const [value, g] = vg(...args);

@@ -33,7 +33,9 @@ export type JitArgs<T> = T extends Tensor
     : T;
 
 /** A traced function's result type with each leaf replaced by the DeviceArray a call returns. */
-export type JitResult<T> = T extends Tensor | number | boolean
+export type JitResult<T> = [Tree<Tensor>] extends [T]
+  ? Tree<DeviceArray> // an untyped tree (grad's result): mapping it member by member would never end
+  : T extends Tensor | number | boolean
   ? DeviceArray
   : T extends readonly unknown[] | Record<string, unknown>
     ? { [K in keyof T]: JitResult<T[K]> }
