@@ -108,22 +108,14 @@ export const NEGATION_RULES: readonly RewriteRule[] = [
   involution('neg-neg', 'neg'),
   involution('not-not', 'not'),
   rule({
-    name: 'add-neg-right',
-    note: 'x + neg(y) -> x - y',
+    name: 'add-neg',
+    note: 'x + neg(y) -> x - y, and neg(y) + x -> x - y',
     root: 'add',
-    match: ({ inputs: [x, ny] }, ctx) => {
-      const y = ctx.producerOf(ny, 'neg')?.inputs[0];
-      return y && [x, y];
-    },
-    rewrite: ([x, y], e) => [e.sub(x, y)],
-  }),
-  rule({
-    name: 'add-neg-left',
-    note: 'neg(y) + x -> x - y',
-    root: 'add',
-    match: ({ inputs: [ny, x] }, ctx) => {
-      const y = ctx.producerOf(ny, 'neg')?.inputs[0];
-      return y && [x, y];
+    match: ({ inputs: [a, b] }, ctx) => {
+      const right = ctx.producerOf(b, 'neg')?.inputs[0];
+      if (right) return [a, right];
+      const left = ctx.producerOf(a, 'neg')?.inputs[0];
+      return left && [b, left];
     },
     rewrite: ([x, y], e) => [e.sub(x, y)],
   }),

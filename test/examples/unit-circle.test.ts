@@ -5,6 +5,7 @@ import {
 import { evaluate } from '../../runtime/reference.ts';
 import * as ax from '../../src/index.ts';
 import { hostTensor, type HostTensor } from '../../src/ir/index.ts';
+import { scaledError } from '../helpers/compare.ts';
 import { gpuBackend } from '../helpers/gpu.ts';
 
 /**
@@ -17,17 +18,6 @@ let backend: Awaited<ReturnType<typeof gpuBackend>>;
 beforeAll(async () => {
   backend = await gpuBackend();
 });
-
-/** max |actual − expected| / max |expected| (float32 rounding is relative to the largest terms). */
-function scaledError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    err = Math.max(err, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return actual.length === expected.length ? err / scale : Infinity;
-}
 
 /**
  * The least loss any map with two equal rows can reach on the points: f(x) = (a·x)(1, 1) has

@@ -29,6 +29,20 @@ export function maxRelError(actual: ArrayLike<number>, expected: ArrayLike<numbe
   return worst;
 }
 
+/**
+ * max |actual − expected| / max |expected|: the yardstick where entries are sums of terms of both
+ * signs, whose float32 rounding is relative to the terms, not to their cancelling sum.
+ */
+export function scaledError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  let err = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    err = Math.max(err, Math.abs(actual[i] - expected[i]));
+    scale = Math.max(scale, Math.abs(expected[i]));
+  }
+  return actual.length === expected.length ? err / scale : Infinity;
+}
+
 /** Asserts same dtype, shape, and max relative error <= rtol (exact equality when rtol is 0). */
 export function expectClose(actual: HostTensor, expected: HostTensor, rtol: number, what = 'result'): void {
   expect(actual.dtype, `${what} dtype`).toBe(expected.dtype);

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { evaluate } from '../../runtime/reference.ts';
 import * as ax from '../../src/index.ts';
 import type { HostTensor } from '../../src/ir/index.ts';
+import { scaledError } from '../helpers/compare.ts';
 import { gpuBackend } from '../helpers/gpu.ts';
 import { problem, simulate, trainStep } from './lif.ts';
 
@@ -17,20 +18,6 @@ beforeAll(async () => {
 
 const LR = 0.1;
 
-/**
- * max |actual − expected| / max |expected|. Elementwise relative error is the wrong yardstick
- * here: each gradient entry sums terms of both signs (w₂ is signed) whose float32 rounding is
- * relative to the terms, not to their cancelling sum.
- */
-function scaledError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    err = Math.max(err, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return actual.length === expected.length ? err / scale : Infinity;
-}
 const UPDATES = 6;
 const SURROGATES = [ax.surrogate.sigmoid(), ax.surrogate.superSpike(), ax.surrogate.multiGaussian(), ax.surrogate.rectangular()];
 
