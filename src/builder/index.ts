@@ -26,6 +26,7 @@ export { matmul, dot, outer } from './ops-linalg.ts';
 export { einsum } from './einsum.ts';
 export { loop, foriLoop, type LoopState } from './loop.ts';
 export { grad, valueAndGrad, vjp, jvp, type GradOptions } from './autodiff.ts';
+export { jacrev, jacfwd, hessian, type JacobianOptions } from './jacobian.ts';
 export { customVjp, type BackwardRule } from './custom-vjp.ts';
 export { vmap, type AxisSpec, type VmapResult } from './vmap.ts';
 export { softmax, logSoftmax, relu } from './nn.ts';

@@ -50,3 +50,10 @@ export function traceSub(
 export function inlineInto(ctx: TraceContext, g: Graph, inputs: readonly Value[]): Tensor[] {
   return inlineGraph(ctx.builder, g, inputs).map((v) => new Tensor(ctx, v));
 }
+
+/** The type of `fn`'s single result at `args`, traced aside: nothing is added to the enclosing trace. */
+export function subtraceOutputType(op: string, fn: (...args: any[]) => unknown, ...args: Tree<Operand>[]): TensorType {
+  const sub = traceSub(op, fn, args);
+  if (sub.outDef.kind !== 'leaf') throw new TraceError(`ax.${op}: the function must return a single array`);
+  return sub.graph.outputs[0].type;
+}
