@@ -1,4 +1,5 @@
-import { formatType, sameType, Value, type Graph } from '../ir/index.ts';
+import { vjpGraph } from '../../passes/autodiff.ts';
+import { formatType, inlineGraph, sameType, Value, type Graph, type GraphBuilder } from '../ir/index.ts';
 import { callSite } from './location.ts';
 import { lift, liftAs, type Operand } from './operand.ts';
 import { Tensor } from './tensor.ts';
@@ -15,7 +16,10 @@ export type BackwardRule<R> = (inputs: Tensor[], output: R, cotangent: R) => Ten
  * `customVjp(fn, bwd)`: a function whose value is `fn` and whose VJP is `bwd` (JAX's custom_vjp
  * with the inputs and outputs as residuals). Builds one custom_vjp node holding both subgraphs,
  * so the rule survives printing, parsing, jit and further differentiation. Tensors that `fn`
- * or `bwd` close over become extra operands with zero cotangent.
+ * or `bwd` close over become extra operands: the rule covers the explicit inputs only, so a
+ * tensor `fn` closes over gets its true cotangent (fn differentiated by the registry's rules,
+ * so `customVjp((x) => x.mul(w), …)` still trains w); one only `bwd` reads gets zero (it is
+ * part of the rule, not of the value).
  *
  *     const ste = ax.customVjp((x: ax.Tensor) => x.ge(0).astype('f32'), (_x, _y, g) => g);
  */
@@ -54,7 +58,8 @@ export function customVjp<R extends Tree<Tensor>>(fn: (...xs: Tensor[]) => R, bw
       });
       const closedBwd = [...inner.closedOver.keys()];
       const closedIns = [...inner.closedOver.values()];
-      const extra = [...closedFwd, ...closedIns].map((v) => zero(v.type));
+      const fwdClosureCts = closureCotangents(inner.builder, fwd.graph, xs.length, [...ins.map((t) => t.value), ...closedFwd], cts.map((t) => t.value));
+      const extra = [...fwdClosureCts, ...closedIns.map((v) => zero(v.type))];
       // Order the inputs as custom_vjp wants them: operands (inputs, closed-over), results, cotangents.
       const inputs = [...ins.map((t) => t.value), ...closedFwd, ...closedIns, ...outs.map((t) => t.value), ...cts.map((t) => t.value)];
       const g: Graph = { name: 'bwd', inputs, nodes: [...inner.builder.nodes], outputs: [...grads, ...extra] };
@@ -67,6 +72,21 @@ export function customVjp<R extends Tree<Tensor>>(fn: (...xs: Tensor[]) => R, bw
     const results = ctx.builder.add('custom_vjp', operands, {}, { regions: [fwdFull, back.graph], loc });
     return unflatten(fwd.def, results.map((v) => new Tensor(ctx, v))) as R;
   };
+}
+
+/**
+ * The cotangents of fwd's closed-over inputs (those after the first `explicit`): fwd's own VJP at
+ * the result cotangents, emitted into `b` from fwd's inputs and the cotangents; zeros for
+ * non-float closures.
+ */
+function closureCotangents(b: GraphBuilder, fwd: Graph, explicit: number, inputs: readonly Value[], cts: readonly Value[]): Value[] {
+  const closures = fwd.inputs.map((_, i) => i).slice(explicit);
+  const zero = (i: number) => b.add1('constant', [], { shape: fwd.inputs[i].type.shape, dtype: fwd.inputs[i].type.dtype, value: [0] });
+  const wrt = closures.filter((i) => fwd.inputs[i].type.dtype === 'f32');
+  const ctOf = fwd.outputs.flatMap((v, i) => (v.type.dtype === 'f32' ? [i] : []));
+  if (wrt.length === 0 || ctOf.length === 0) return closures.map(zero);
+  const grads = inlineGraph(b, vjpGraph(fwd, wrt, ctOf), [...inputs, ...ctOf.map((i) => cts[i])]).slice(fwd.outputs.length);
+  return closures.map((i) => (wrt.includes(i) ? grads[wrt.indexOf(i)] : zero(i)));
 }
 
 function withExtraInputs(g: Graph, types: readonly Value['type'][]): Graph {

@@ -37,6 +37,25 @@ describe('ax.customVjp', () => {
     expect(values(grad)).toEqual(close([...w.data].map((v, i) => 2 * v * k.data[i])));
   });
 
+  test('a tensor fn closes over gets its true cotangent; the rule still serves the explicit input', () => {
+    const k = r.tensor([5]);
+    const [gz, gk] = run(
+      (y, kk) =>
+        ax.grad(
+          (z: ax.Tensor, c: ax.Tensor) => {
+            const scaled = ax.customVjp((u: ax.Tensor) => ax.sin(u.mul(c)), (_xs, _out, g) => g.mul(3));
+            return ax.sum(scaled(z).mul(w));
+          },
+          { argnums: [0, 1] },
+        )(y, kk),
+      x,
+      k,
+    );
+    // z: the rule (3·w); c: d/dc Σ w·sin(z·c) = w·z·cos(z·c), the ordinary derivative of fn.
+    expect(values(gz)).toEqual(close([...w.data].map((v) => 3 * v)));
+    expect(values(gk)).toEqual(close([...w.data].map((v, i) => v * x.data[i] * Math.cos(x.data[i] * k.data[i]))));
+  });
+
   test('two inputs, a null cotangent is zero', () => {
     const b = r.tensor([5]);
     const prod = ax.customVjp((p: ax.Tensor, q: ax.Tensor) => p.mul(q), ([, q], _out, g) => [g.mul(q), null]);
