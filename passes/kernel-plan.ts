@@ -1,6 +1,6 @@
 import {
   formatExpr, formatShape, formatType,
-  type BufferDecl, type Dim, type DType, type KExpr, type Shape,
+  type BufferDecl, type Dim, type DType, type KExpr, type LoopStep, type Shape,
 } from '../src/ir/index.ts';
 
 /**
@@ -65,15 +65,7 @@ export interface KernelPlan {
 export type PlanStep =
   | { readonly kind: 'kernel'; readonly plan: KernelPlan }
   | { readonly kind: 'copy'; readonly from: number; readonly to: number }
-  | {
-      readonly kind: 'loop';
-      readonly trips: number;
-      readonly init: readonly number[];
-      readonly stateIn: readonly number[];
-      readonly stateOut: readonly number[];
-      readonly results: readonly number[];
-      readonly body: readonly PlanStep[];
-    };
+  | LoopStep<PlanStep>;
 
 export interface LoweredProgram {
   readonly name: string;

@@ -66,22 +66,24 @@ export type Step =
   | { readonly kind: 'dispatch'; readonly kernel: number; readonly buffers: readonly number[] }
   /** Copy a whole buffer into another of the same size. */
   | { readonly kind: 'copy'; readonly from: number; readonly to: number }
-  /**
-   * Run `body` `trips` times. Iteration t reads the carried state from `stateIn` and writes it
-   * to `stateOut`; odd iterations run with each stateIn[i] and stateOut[i] swapped (ping-pong),
-   * so no copy happens between iterations. Before the loop, `init` is copied into `stateIn`;
-   * after it, the final state (in stateOut when trips is odd, else in stateIn) is copied into
-   * `results`. Every iteration is recorded into the same submission.
-   */
-  | {
-      readonly kind: 'loop';
-      readonly trips: number;
-      readonly init: readonly number[];
-      readonly stateIn: readonly number[];
-      readonly stateOut: readonly number[];
-      readonly results: readonly number[];
-      readonly body: readonly Step[];
-    };
+  | LoopStep<Step>;
+
+/**
+ * Run `body` `trips` times. Iteration t reads the carried state from `stateIn` and writes it to
+ * `stateOut`; odd iterations run with each stateIn[i] and stateOut[i] swapped (ping-pong), so no
+ * copy happens between iterations. Before the loop, `init` is copied into `stateIn`; after it,
+ * the final state (in stateOut when trips is odd, else in stateIn) is copied into `results`.
+ * Every iteration is recorded into the same submission. Shared by kernel plans and programs.
+ */
+export interface LoopStep<S> {
+  readonly kind: 'loop';
+  readonly trips: number;
+  readonly init: readonly number[];
+  readonly stateIn: readonly number[];
+  readonly stateOut: readonly number[];
+  readonly results: readonly number[];
+  readonly body: readonly S[];
+}
 
 /** The adapter limits that shape code generation (read from `device.limits`). */
 export interface KernelLimits {
