@@ -40,46 +40,6 @@ export function elementwiseExpr(node: Node, out: TensorType): KExpr {
   throw new Error(`lower: elementwise op ${op} is neither unary, binary, select nor cast`);
 }
 
-/** WGSL helpers that the elementwise operators inside `e` need (log1p, erf...). */
-export function operatorPreludes(e: KExpr, into: string[] = []): string[] {
-  const add = (src: string | undefined) => {
-    if (src && !into.includes(src)) into.push(src);
-  };
-  const visit = (x: KExpr): void => {
-    switch (x.k) {
-      case 'load':
-        x.coords.forEach(visit);
-        return;
-      case 'unary': {
-        const rule = opDef(x.op).kernel;
-        if (rule.kind === 'elementwise') add(rule.prelude);
-        visit(x.arg);
-        return;
-      }
-      case 'binary': {
-        const rule = opDef(x.op).kernel;
-        if (rule.kind === 'elementwise') add(rule.prelude);
-        visit(x.a);
-        visit(x.b);
-        return;
-      }
-      case 'select':
-        [x.pred, x.a, x.b].forEach(visit);
-        return;
-      case 'cast':
-        visit(x.arg);
-        return;
-      case 'call':
-        x.args.forEach(visit);
-        return;
-      default:
-        return;
-    }
-  };
-  visit(e);
-  return into;
-}
-
 /** dot_general as a contraction: coordinate lists of both operands in the anchor's order. */
 export function contractAnchor(node: Node<'dot_general'>): ContractAnchor {
   const [lhs, rhs] = node.inputs.map((v) => v.type.shape);
@@ -115,7 +75,7 @@ export function nodeKernel(node: Node): NodeKernel {
   switch (rule.kind) {
     case 'elementwise': {
       const expr = elementwiseExpr(node, out);
-      return { anchor: { kind: 'map', expr }, preludes: operatorPreludes(expr) };
+      return { anchor: { kind: 'map', expr }, preludes: [] };
     }
     case 'expr': {
       const expr = rule.build({
@@ -124,8 +84,7 @@ export function nodeKernel(node: Node): NodeKernel {
         output: out,
         out: identityCoords(out.shape.length),
       });
-      const preludes = rule.prelude ? [rule.prelude] : [];
-      return { anchor: { kind: 'map', expr }, preludes: operatorPreludes(expr, preludes) };
+      return { anchor: { kind: 'map', expr }, preludes: rule.prelude ? [rule.prelude] : [] };
     }
     case 'reduce': {
       const x = node.inputs[0].type;

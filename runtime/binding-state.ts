@@ -42,7 +42,8 @@ export class BindingState {
       this.releaseTemps();
       throw e;
     }
-    const words = new Uint32Array(Math.max(4, Math.ceil(program.dims.length / 4) * 4));
+    // The dims, then the word kernels read as a hidden zero (see passes/wgsl/common.ts).
+    const words = new Uint32Array(Math.ceil((program.dims.length + 1) / 4) * 4);
     program.dims.forEach((d, k) => (words[k] = binding.get(d)!));
     this.uniform = pool.acquireUniform(words.byteLength);
     backend.device.queue.writeBuffer(this.uniform, 0, words);

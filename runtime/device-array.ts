@@ -24,6 +24,8 @@ export class DeviceArray {
   private gpu: Owned | undefined;
   private host: HostTensor | undefined;
   private isDisposed = false;
+  /** Settles when the call that computed the array has been validated; rejects if it failed. */
+  private pending: Promise<void> | undefined;
 
   private constructor(
     readonly backend: Backend,
@@ -86,6 +88,19 @@ export class DeviceArray {
     return this.host;
   }
 
+  /** Makes reads wait for `check` (the validation of the call that writes this array) and fail with it. */
+  awaitBefore(check: Promise<void>): void {
+    const previous = this.pending;
+    this.pending = previous ? Promise.all([previous, check]).then(() => undefined) : check;
+    // The rejection is delivered to readers; an array nobody reads must not crash the process.
+    this.pending.catch(() => undefined);
+  }
+
+  /** Resolves once the calls that computed these arrays are validated; rejects with their error. */
+  static async ready(arrays: readonly DeviceArray[]): Promise<void> {
+    await Promise.all(arrays.map((a) => a.pending));
+  }
+
   /** The values as a typed array of the dtype (bool as 0/1 bytes). */
   async data(): Promise<HostData> {
     return (await readAll([this]))[0];
@@ -126,6 +141,7 @@ function checkShape(dtype: DType, shape: readonly number[]): void {
 
 /** Reads several arrays back with one submission (per device). */
 export async function readAll(arrays: readonly DeviceArray[]): Promise<HostData[]> {
+  await DeviceArray.ready(arrays);
   const results = new Array<HostData>(arrays.length);
   const perDevice = new Map<GpuBackend, { sources: ReadSource[]; indices: number[] }>();
   arrays.forEach((a, i) => {

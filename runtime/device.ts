@@ -197,3 +197,33 @@ export function checkDevice(backend: GpuBackend): void {
 
 /** The device lost reason, if lost (for error messages of pending reads). */
 export const lostReason = (backend: GpuBackend): string | undefined => health.get(backend.device)?.lost;
+
+const SCOPES: readonly GPUErrorFilter[] = ['internal', 'out-of-memory', 'validation'];
+
+/** Opens the error scopes that catch what one call raises (closed by closeErrorScopes). */
+export function openErrorScopes(device: GPUDevice): number {
+  for (const filter of SCOPES) device.pushErrorScope(filter);
+  return SCOPES.length;
+}
+
+/**
+ * Closes the scopes of one call: the promise resolves when WebGPU has judged the call, and
+ * rejects with a DeviceError naming `what` if it raised any error. The scopes are popped now,
+ * so scopes of later calls nest correctly.
+ */
+export function closeErrorScopes(device: GPUDevice, count: number, what: string): Promise<void> {
+  const popped: Promise<GPUError | null>[] = [];
+  for (let i = 0; i < count; i++) popped.push(device.popErrorScope());
+  return Promise.all(popped).then((errors) => {
+    const raised = errors.filter((e): e is GPUError => e !== null);
+    if (raised.length === 0) return;
+    const lines = raised.map((e) => `  ${e.constructor.name}: ${e.message.trim()}`);
+    const oom = raised.some((e) => e.constructor.name === 'GPUOutOfMemoryError');
+    throw new DeviceError(
+      `WebGPU rejected ${what}:\n${lines.join('\n')}\n` +
+        (oom
+          ? 'the device ran out of memory: dispose() arrays you no longer need, or use smaller batches'
+          : 'its results were not computed; this is a bug in axonic or in a hand-written program: please report it with the messages above'),
+    );
+  });
+}

@@ -5,7 +5,7 @@ import { bindDims, formatShape, formatType } from '../src/ir/shape.ts';
 import { BindingState } from './binding-state.ts';
 import { poolFor, type BufferPool } from './buffer-pool.ts';
 import { DeviceArray } from './device-array.ts';
-import { checkDevice, type GpuBackend } from './device.ts';
+import { checkDevice, closeErrorScopes, openErrorScopes, type GpuBackend } from './device.ts';
 import { compileKernel, type CompiledKernel } from './pipelines.ts';
 import { planProgram, type PlanStep, type ProgramPlan } from './program-plan.ts';
 import { stats } from './stats.ts';
@@ -55,11 +55,45 @@ export class Executable {
     return new Executable(backend, program, plan, kernels);
   }
 
-  /** Runs the program once; returns its outputs (fresh arrays that stay valid across later runs). */
+  /**
+   * Runs the program once; returns its outputs (fresh arrays that stay valid across later runs).
+   * Nothing here awaits: a WebGPU error that the call raises (a validation error, running out of
+   * memory) rejects every read of its outputs, and `runChecked` awaits it.
+   */
   run(args: readonly Argument[], argNames?: readonly string[]): DeviceArray[] {
     if (this.isDisposed) throw new AxonicError('Executable.run after dispose(): create the executable again');
     checkDevice(this.backend);
     const state = this.stateFor(this.bindArguments(args, argNames));
+    const scopes = openErrorScopes(this.backend.device);
+    let outputs: DeviceArray[] = [];
+    try {
+      outputs = this.record(args, argNames, state);
+    } finally {
+      const failure = closeErrorScopes(this.backend.device, scopes, `a call of ${this.describe()}`);
+      for (const o of outputs) o.awaitBefore(failure);
+    }
+    return outputs;
+  }
+
+  /** `run`, then waits until WebGPU has validated the call: its errors reject this promise. */
+  async runChecked(args: readonly Argument[], argNames?: readonly string[]): Promise<DeviceArray[]> {
+    const outputs = this.run(args, argNames);
+    try {
+      await DeviceArray.ready(outputs);
+    } catch (e) {
+      for (const o of outputs) o.dispose();
+      throw e;
+    }
+    return outputs;
+  }
+
+  private describe(): string {
+    const names = this.program.kernels.slice(0, 3).map((k) => k.name);
+    const more = this.program.kernels.length > 3 ? `, … (${this.program.kernels.length} kernels)` : '';
+    return `the program with kernels ${names.join(', ')}${more}`;
+  }
+
+  private record(args: readonly Argument[], argNames: readonly string[] | undefined, state: BindingState): DeviceArray[] {
     const { plan, program, bufs } = this;
     const uploaded: GPUBuffer[] = [];
     const outputs: GPUBuffer[] = [];

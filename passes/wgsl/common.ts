@@ -1,57 +1,74 @@
 import {
-  exprDType, isSymbol, linearize, opDef, sizeOf,
-  type Dim, type DType, type KExpr, type OpName, type Shape,
+  exprDType, isSymbol, linearize, sizeOf,
+  type Dim, type DType, type KExpr, type Shape,
 } from '../../src/ir/index.ts';
+import { helperSources } from './helpers.ts';
+import { binarySpelling, castSpelling, combineSpelling, selectSpelling, unarySpelling, type Spelling } from './operators.ts';
 
 /** The WGSL element type of a buffer of this dtype (bool is stored as u32 0/1). */
 export const storageType = (d: DType): string => (d === 'bool' ? 'u32' : d);
 /** The WGSL type of a value of this dtype inside a shader. */
 export const valueType = (d: DType): string => d;
 
-const F32_BITS = { inf: '0x7f800000u', ninf: '0xff800000u', nan: '0x7fc00000u' };
+/** The 32 bits of a value of the dtype, as a WGSL u32 literal. */
+function bitsOf(dtype: DType, v: number): string {
+  const word = new Uint32Array(1);
+  if (dtype === 'f32') new Float32Array(word.buffer)[0] = v;
+  else word[0] = dtype === 'bool' ? (v ? 1 : 0) : v >>> 0;
+  return `0x${word[0].toString(16)}u`;
+}
 
 /**
- * WGSL spelling of a number. Finite values outside f32's range become infinities, as a store
- * would round them. Non-finite f32 values go through a function call, because WGSL rejects a
- * constant expression that evaluates to an infinity or NaN.
+ * A literal the WGSL compiler cannot see through: its bits OR'd with the uniform word that is
+ * always 0. Drivers may fold arithmetic on literals assuming no infinity, NaN or signed zero
+ * (lavapipe drops the store of x / 0.0 entirely, and folds x + 0.0 to x for x = -0).
  */
-export function literal(dtype: DType, v: number): string {
+function opaqueLiteral(dtype: DType, v: number): string {
+  const bits = `(${bitsOf(dtype, v)} | sizes.ax_zero)`;
+  switch (dtype) {
+    case 'f32':
+      return `bitcast<f32>${bits}`;
+    case 'i32':
+      return `bitcast<i32>${bits}`;
+    case 'u32':
+      return bits;
+    case 'bool':
+      return `(${bits} != 0u)`;
+  }
+}
+
+/** f32 values the compiler may fold as written: normal, and far from overflow and underflow. */
+const isPlainF32 = (f: number): boolean => Number.isFinite(f) && Math.abs(f) >= 2 ** -64 && Math.abs(f) <= 2 ** 64;
+
+/**
+ * WGSL spelling of a number as a literal. Finite values outside f32's range are infinities, as a
+ * store would round them. Zeros, infinities, NaN, subnormals and huge values are opaque (above).
+ */
+export function literal(dtype: DType, v: number, opaque = false): string {
   switch (dtype) {
     case 'f32': {
       const f = Math.fround(v);
-      if (Number.isNaN(f)) return `ax_f32_bits(${F32_BITS.nan})`;
-      if (f === Infinity) return `ax_f32_bits(${F32_BITS.inf})`;
-      if (f === -Infinity) return `ax_f32_bits(${F32_BITS.ninf})`;
-      if (Object.is(f, -0)) return '(-0.0f)';
+      if (opaque || !isPlainF32(f)) return opaqueLiteral('f32', f);
       return f < 0 ? `(${String(f)}f)` : `${String(f)}f`;
     }
     case 'i32': {
       if (!Number.isFinite(v)) throw new Error(`wgsl: i32 literal ${v} (a kernel rule produced a non-integer size)`);
       const i = v | 0;
+      if (opaque) return opaqueLiteral('i32', i);
       if (i === -2147483648) return '(-2147483647i - 1i)';
       return i < 0 ? `(${i}i)` : `${i}i`;
     }
     case 'u32':
       if (!Number.isFinite(v)) throw new Error(`wgsl: u32 literal ${v} (a kernel rule produced a non-integer size)`);
-      return `${Math.trunc(v) >>> 0}u`;
+      return opaque ? opaqueLiteral('u32', v) : `${Math.trunc(v) >>> 0}u`;
     case 'bool':
-      return v ? 'true' : 'false';
+      return opaque ? opaqueLiteral('bool', v) : v ? 'true' : 'false';
   }
 }
 
-/** Identity functions: a call is never a WGSL constant expression, so wrapping a literal in one
- *  keeps constant-only arithmetic (1/0, log(0), casts out of range) from failing at compile time. */
-const RUNTIME_HELPERS: Record<string, string> = {
-  ax_f32_bits: 'fn ax_f32_bits(b: u32) -> f32 { return bitcast<f32>(b); }',
-  ax_rt_f32: 'fn ax_rt_f32(x: f32) -> f32 { return x; }',
-  ax_rt_i32: 'fn ax_rt_i32(x: i32) -> i32 { return x; }',
-  ax_rt_u32: 'fn ax_rt_u32(x: u32) -> u32 { return x; }',
-  ax_rt_bool: 'fn ax_rt_bool(x: bool) -> bool { return x; }',
-};
-
 const RESERVED_CAPITALISED = new Set(['NULL', 'Self']);
 
-/** The sizes uniform: one u32 field per program dim, in `dims` order (a pad field when none). */
+/** The sizes uniform: one u32 field per program dim, in `dims` order, then a word that is always 0. */
 export class SizesLayout {
   readonly fields: ReadonlyMap<string, string>;
   constructor(readonly dims: readonly string[]) {
@@ -67,7 +84,8 @@ export class SizesLayout {
     this.fields = fields;
   }
   get declaration(): string {
-    const members = this.dims.length ? this.dims.map((d) => `  ${this.fields.get(d)}: u32,`) : ['  pad: u32,'];
+    // ax_zero (always 0, after the dims) hides literals from the compiler: see literal().
+    const members = [...this.dims.map((d) => `  ${this.fields.get(d)}: u32,`), '  ax_zero: u32,'];
     return `struct Sizes {\n${members.join('\n')}\n}\n@group(0) @binding(0) var<uniform> sizes: Sizes;`;
   }
   dim(d: Dim): string {
@@ -91,13 +109,6 @@ export function storageBindings(inputs: readonly { dtype: DType }[], output: { d
 export const storeOutput = (dtype: DType, index: string, value: string): string =>
   `out[${index}] = ${dtype === 'bool' ? `select(0u, 1u, ${value})` : value};`;
 
-/** The registry's WGSL spelling of an elementwise operator. */
-function operator(op: OpName): (args: readonly string[], inTypes: readonly DType[], outType: DType) => string {
-  const rule = opDef(op).kernel;
-  if (rule.kind !== 'elementwise') throw new Error(`wgsl: ${op} is not an elementwise operator`);
-  return rule.wgsl;
-}
-
 const isConstant = (e: KExpr): boolean => {
   switch (e.k) {
     case 'lit':
@@ -117,12 +128,14 @@ const isConstant = (e: KExpr): boolean => {
 };
 
 /**
- * Renders kernel expressions to WGSL through the registry's operator spellings, and gathers the
- * helper functions the rendered text calls (each once, in first-use order).
+ * Renders kernel expressions to WGSL through the operator table (operators.ts), and gathers the
+ * helper functions the rendered text calls: registry preludes first, then the table's helpers
+ * with their dependencies, each once.
  */
 export class ExprRenderer {
-  private readonly helpers: string[] = [];
-  private keepRuntime = false;
+  private readonly preludes: string[] = [];
+  private readonly helperNames = new Set<string>();
+  private inConstant = false;
 
   constructor(
     readonly inputs: readonly { dtype: DType; shape: Shape }[],
@@ -131,27 +144,21 @@ export class ExprRenderer {
     /** A precomputed flat index (e.g. `idx`) valid for loads at coordinates c0.. of `shape`. */
     private readonly identity?: { shape: Shape; index: string },
   ) {
-    for (const p of preludes) this.addHelper(p);
+    for (const p of preludes) if (!this.preludes.includes(p)) this.preludes.push(p);
   }
 
-  /** Helper functions (registry preludes and our own) to place before the entry point. */
+  /** Helper functions (registry preludes and the operator table's) to place before the entry point. */
   get prelude(): string {
-    return this.helpers.join('\n\n');
-  }
-
-  private addHelper(src: string): void {
-    if (!this.helpers.includes(src)) this.helpers.push(src);
+    return [...this.preludes, ...helperSources(this.helperNames)].join('\n\n');
   }
 
   private dtypeOf(e: KExpr): DType {
     return exprDType(e, this.inputs.map((o) => o.dtype));
   }
 
-  private lit(dtype: DType, value: number): string {
-    let text = literal(dtype, value);
-    if (this.keepRuntime) text = `ax_rt_${dtype}(${text})`;
-    for (const name of Object.keys(RUNTIME_HELPERS)) if (text.includes(`${name}(`)) this.addHelper(RUNTIME_HELPERS[name]);
-    return text;
+  private spelled(s: Spelling): string {
+    for (const h of s.helpers) this.helperNames.add(h);
+    return s.text;
   }
 
   private loadIndex(e: Extract<KExpr, { k: 'load' }>): string {
@@ -168,40 +175,52 @@ export class ExprRenderer {
   }
 
   render(e: KExpr): string {
-    // Operators over literals alone would be folded by the WGSL compiler, which rejects results
-    // it cannot represent; keep such subtrees runtime values.
-    const outer = this.keepRuntime;
-    if (!outer && e.k !== 'lit' && e.k !== 'dim' && isConstant(e)) this.keepRuntime = true;
+    // Operators over literals alone are constant expressions: WGSL rejects one whose result it
+    // cannot represent (1.0 / 0.0), and drivers fold the rest assuming no NaN or infinity. Their
+    // literals are opaque, so the operators run as the reference defines them.
+    const outer = this.inConstant;
+    if (!outer && e.k !== 'lit' && e.k !== 'dim' && isConstant(e)) this.inConstant = true;
     try {
       return this.renderNode(e);
     } finally {
-      this.keepRuntime = outer;
+      this.inConstant = outer;
     }
   }
 
   private renderNode(e: KExpr): string {
     switch (e.k) {
       case 'lit':
-        return this.lit(e.dtype, e.value);
+        return literal(e.dtype, e.value, this.inConstant);
       case 'coord':
         return `c${e.axis}`;
       case 'dim':
-        return isSymbol(e.dim) ? this.sizes.dim(e.dim) : this.lit('u32', e.dim);
+        return isSymbol(e.dim) ? this.sizes.dim(e.dim) : literal('u32', e.dim, this.inConstant);
       case 'load': {
         const raw = `in${e.input}[${this.loadIndex(e)}]`;
         return this.inputs[e.input].dtype === 'bool' ? `(${raw} != 0u)` : raw;
       }
       case 'unary':
-        return operator(e.op)([this.render(e.arg)], [this.dtypeOf(e.arg)], e.dtype);
-      case 'binary':
-        return operator(e.op)([this.render(e.a), this.render(e.b)], [this.dtypeOf(e.a), this.dtypeOf(e.b)], e.dtype);
+        return this.spelled(unarySpelling(e.op, this.render(e.arg), this.dtypeOf(e.arg)));
+      case 'binary': {
+        const dtype = this.dtypeOf(e.a);
+        const a = this.render(e.a);
+        let b = this.render(e.b);
+        // x - x, x != x: a compiler that assumes no NaN folds an operation on one value with itself.
+        if (dtype === 'f32' && a === b) b = this.spelled({ text: `ax_opaque_f32(${b})`, helpers: ['ax_opaque_f32'] });
+        return this.spelled(binarySpelling(e.op, a, b, dtype));
+      }
       case 'select':
-        return operator('select')([this.render(e.pred), this.render(e.a), this.render(e.b)], ['bool', e.dtype, e.dtype], e.dtype);
+        return this.spelled(selectSpelling(this.render(e.pred), this.render(e.a), this.render(e.b)));
       case 'cast':
-        return operator('cast')([this.render(e.arg)], [e.from], e.dtype);
+        return this.spelled(castSpelling(this.render(e.arg), e.from, e.dtype));
       case 'call':
         return `${e.fn}(${e.args.map((a) => this.render(a)).join(', ')})`;
     }
+  }
+
+  /** A reduction's combiner, with its helpers recorded. */
+  combine(op: 'reduce_sum' | 'reduce_max' | 'reduce_min', a: string, b: string, dtype: DType): string {
+    return this.spelled(combineSpelling(op, a, b, dtype));
   }
 }
 

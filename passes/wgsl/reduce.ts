@@ -48,7 +48,7 @@ function reduceParts(plan: ReducePlan, dims: readonly string[]) {
     sizes,
     exprs,
     keptShape,
-    combine: (x: string, y: string) => rule.combine(x, y, dtype),
+    combine: (x: string, y: string) => exprs.combine(a.op, x, y, dtype),
     value: exprs.render(a.expr),
     identity: exprs.render(lit(dtype, rule.identity(dtype))),
     keptLets: (from: string) => coordinateLets(keptShape, from, sizes, (i) => `c${kept[i]}`),

@@ -107,7 +107,7 @@ async function runOn(
     exe.catch(() => entry.executables.delete(backend));
     entry.executables.set(backend, exe);
   }
-  return (await exe).run(args, inPaths);
+  return (await exe).runChecked(args, inPaths);
 }
 
 /**

@@ -22,26 +22,19 @@ export interface ExprKernelCtx<A> {
 
 /**
  * How an op becomes WGSL:
- * - `elementwise`: a WGSL expression over its operands (broadcast by the lowering);
+ * - `elementwise`: an operator over its operands (broadcast by the lowering), spelled in WGSL by
+ *   the renderer's operator table (passes/wgsl/operators.ts);
  * - `expr`: an expression over loads of its operands at computed coordinates (movement ops as
  *   index maps, iota, random bits), so that fusion can inline it into consumers;
- * - `reduce`: a combiner and identity, run as a workgroup tree reduction;
+ * - `reduce`: an identity (the combiner is the renderer's), run as a workgroup tree reduction;
  * - `contraction`: the tiled matmul template (dot_general);
  * - `constant`: a buffer uploaded once (or a literal when splat);
  * - `control`: run by the executor (loop).
  */
 export type KernelRule<A> =
-  | {
-      readonly kind: 'elementwise';
-      wgsl(args: readonly string[], inTypes: readonly DType[], outType: DType): string;
-      readonly prelude?: string;
-    }
+  | { readonly kind: 'elementwise' }
   | { readonly kind: 'expr'; build(ctx: ExprKernelCtx<A>): KExpr; readonly prelude?: string }
-  | {
-      readonly kind: 'reduce';
-      combine(a: string, b: string, dtype: DType): string;
-      identity(dtype: DType): number;
-    }
+  | { readonly kind: 'reduce'; identity(dtype: DType): number }
   | { readonly kind: 'contraction' }
   | { readonly kind: 'constant' }
   | { readonly kind: 'control' };

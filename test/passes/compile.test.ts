@@ -91,18 +91,24 @@ describe('WGSL spelling', () => {
     expect(literal('f32', 0.1)).toBe('0.10000000149011612f');
     expect(literal('f32', 2)).toBe('2f');
     expect(literal('f32', -2.5)).toBe('(-2.5f)');
-    expect(literal('f32', -0)).toBe('(-0.0f)');
-    expect(literal('f32', Infinity)).toBe('ax_f32_bits(0x7f800000u)');
-    expect(literal('f32', -1e39)).toBe('ax_f32_bits(0xff800000u)');
-    expect(literal('f32', NaN)).toBe('ax_f32_bits(0x7fc00000u)');
+    // Zeros, infinities, NaN, subnormals and huge values are hidden from the compiler's folding.
+    expect(literal('f32', -0)).toBe('bitcast<f32>(0x80000000u | sizes.ax_zero)');
+    expect(literal('f32', 0)).toBe('bitcast<f32>(0x0u | sizes.ax_zero)');
+    expect(literal('f32', Infinity)).toBe('bitcast<f32>(0x7f800000u | sizes.ax_zero)');
+    expect(literal('f32', -1e39)).toBe('bitcast<f32>(0xff800000u | sizes.ax_zero)');
+    expect(literal('f32', NaN)).toBe('bitcast<f32>(0x7fc00000u | sizes.ax_zero)');
+    expect(literal('f32', 1e-40)).toBe('bitcast<f32>(0x116c2u | sizes.ax_zero)');
+    expect(literal('f32', 2, true)).toBe('bitcast<f32>(0x40000000u | sizes.ax_zero)');
+    expect(literal('i32', 7, true)).toBe('bitcast<i32>(0x7u | sizes.ax_zero)');
     expect(literal('i32', -2147483648)).toBe('(-2147483647i - 1i)');
     expect(literal('i32', -7)).toBe('(-7i)');
     expect(literal('u32', 4294967295)).toBe('4294967295u');
     expect(literal('bool', 1)).toBe('true');
   });
 
-  it('names one uniform field per dim, sanitised, or a pad field', () => {
-    expect(new SizesLayout([]).declaration).toContain('pad: u32');
+  it('names one uniform field per dim, sanitised, then the hidden zero', () => {
+    expect(new SizesLayout([]).declaration).toContain('struct Sizes {\n  ax_zero: u32,\n}');
+    expect(new SizesLayout(['N']).declaration).toContain('  N: u32,\n  ax_zero: u32,');
     const sizes = new SizesLayout(['N', 'batch size', 'Self']);
     expect(sizes.dim('N')).toBe('sizes.N');
     expect(sizes.dim('batch size')).toBe('sizes.d1_batch_size');

@@ -64,7 +64,7 @@ export const UNARY_CASES: RefTable = {
     pairs(i32, 'i32 wraps at the most negative value', [[-5, 5], [5, 5], [0, 0], [-2147483648, -2147483648]]),
   ],
   sign: [
-    pairs(f32, 'f32: sign(0) = 0', [[-3, -1], [0, 0], [-0, 0], [2.5, 1], [1e-30, 1], [-Infinity, -1], [NaN, NaN]]),
+    pairs(f32, 'f32: sign(±0) = ±0 (as JAX)', [[-3, -1], [0, 0], [-0, -0], [2.5, 1], [1e-30, 1], [-Infinity, -1], [NaN, NaN]]),
     pairs(i32, 'i32', [[-2147483648, -1], [0, 0], [9, 1]]),
   ],
   not: [

@@ -219,3 +219,46 @@ describe('invalid programs and kernels', () => {
     expect(() => exe.run([hostTensor('f32', [1], [1])])).toThrow(/after dispose/);
   });
 });
+
+describe('WebGPU errors raised by a call', () => {
+  // Binding one buffer as both the read-only input and the writable output of a dispatch is a
+  // validation error that WebGPU raises while the call is encoded and submitted.
+  const aliased = program({
+    dims: ['N'],
+    buffers: [buffer(0, 'f32', ['N'], 'input'), buffer(1, 'f32', ['N'], 'temp'), buffer(2, 'f32', ['N'], 'temp')],
+    kernels: [unaryF32('copy', 'v'), unaryF32('aliased_in_place', 'v + 1.0')],
+    steps: [dispatch(0, [0, 1]), dispatch(1, [1, 1]), dispatch(0, [1, 2])],
+    inputs: [0],
+    outputs: [2],
+  });
+
+  it('reject the call with a DeviceError naming the error, and never give a result', async () => {
+    const exe = await Executable.create(gpu, aliased);
+    const x = hostTensor('f32', [3], [1, 2, 3]);
+    const error = await exe.runChecked([x]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeviceError);
+    expect((error as Error).message).toMatch(/WebGPU rejected a call of the program with kernels k?\w*copy/);
+    expect((error as Error).message).toMatch(/GPUValidationError: .*writable usage/is);
+    // Without waiting for validation, the outputs exist, but reading them fails the same way.
+    const [y] = exe.run([x]);
+    await expect(y.data()).rejects.toThrow(/GPUValidationError/);
+  });
+
+  it('leave the device usable: the next valid call computes its result', async () => {
+    const exe = await Executable.create(gpu, aliased);
+    await exe.runChecked([hostTensor('f32', [2], [0, 0])]).catch(() => undefined);
+    const ok = await Executable.create(
+      gpu,
+      program({
+        dims: ['N'],
+        buffers: [buffer(0, 'f32', ['N'], 'input'), buffer(1, 'f32', ['N'], 'temp')],
+        kernels: [unaryF32('plus_one', 'v + 1.0')],
+        steps: [dispatch(0, [0, 1])],
+        inputs: [0],
+        outputs: [1],
+      }),
+    );
+    const [y] = await ok.runChecked([hostTensor('f32', [2], [4, 5])]);
+    expect(Array.from(await y.data())).toEqual([5, 6]);
+  });
+});

@@ -20,7 +20,6 @@ interface BinarySpec {
   /** Result dtype is bool (comparisons) rather than the operand dtype. */
   compare?: boolean;
   ref(a: number, b: number, dtype: DType): number;
-  wgsl(a: string, b: string, dtype: DType): string;
   /** (ā, b̄) before un-broadcasting, from the operands, the result and its cotangent g. */
   vjp?(e: Emitter, a: Value, b: Value, y: Value, g: Value): [Value | undefined, Value | undefined];
 }
@@ -36,38 +35,36 @@ function winnerShare(e: Emitter, a: Value, b: Value, wins: 'gt' | 'lt'): Value {
 
 /** Wraps an exact float64 integer result to the dtype's 32-bit range, as the GPU does. */
 const wrap = (v: number, d: DType): number => (d === 'i32' ? v | 0 : d === 'u32' ? v >>> 0 : v);
-const infix = (o: string) => (a: string, b: string) => `(${a} ${o} ${b})`;
+
+/** C99's pow, as JAX computes it: JS differs only in pow(1, NaN) and pow(-1, ±Infinity), both 1 in C. */
+const powC = (a: number, b: number): number => (a === 1 || (Math.abs(a) === 1 && Math.abs(b) === Infinity) ? 1 : Math.pow(a, b));
 
 const BINARY: { [K in BinaryOp]: BinarySpec } = {
-  add: { dtypes: NUMERIC, ref: (a, b, d) => wrap(a + b, d), wgsl: infix('+'), vjp: (_e, _a, _b, _y, g) => [g, g] },
-  sub: { dtypes: NUMERIC, ref: (a, b, d) => wrap(a - b, d), wgsl: infix('-'), vjp: (e, _a, _b, _y, g) => [g, e.neg(g)] },
-  mul: { dtypes: NUMERIC, ref: (a, b, d) => (d === 'f32' ? a * b : wrap(Math.imul(a, b), d)), wgsl: infix('*'), vjp: (e, a, b, _y, g) => [e.mul(g, b), e.mul(g, a)] },
-  // WGSL: integer division by zero yields the dividend, remainder by zero yields 0.
-  div: { dtypes: NUMERIC, ref: (a, b, d) => (d === 'f32' ? a / b : b === 0 ? a : wrap(Math.trunc(a / b), d)), wgsl: infix('/'), vjp: (e, _a, b, y, g) => [e.div(g, b), e.neg(e.div(e.mul(g, y), b))] },
-  rem: { dtypes: NUMERIC, ref: (a, b, d) => (d === 'f32' ? a % b : b === 0 ? 0 : wrap(a % b, d)), wgsl: infix('%'), vjp: (e, a, b, _y, g) => [g, e.neg(e.mul(g, trunc(e, e.div(a, b))))] },
-  pow: { dtypes: FLOAT, ref: Math.pow, wgsl: (a, b) => `pow(${a}, ${b})`, vjp: (e, a, b, y, g) => [
+  add: { dtypes: NUMERIC, ref: (a, b, d) => wrap(a + b, d), vjp: (_e, _a, _b, _y, g) => [g, g] },
+  sub: { dtypes: NUMERIC, ref: (a, b, d) => wrap(a - b, d), vjp: (e, _a, _b, _y, g) => [g, e.neg(g)] },
+  mul: { dtypes: NUMERIC, ref: (a, b, d) => (d === 'f32' ? a * b : wrap(Math.imul(a, b), d)), vjp: (e, a, b, _y, g) => [e.mul(g, b), e.mul(g, a)] },
+  // Integers, as XLA defines them: x / 0 = -1 (all bits set), x % 0 = x, INT_MIN / -1 = INT_MIN.
+  div: { dtypes: NUMERIC, ref: (a, b, d) => (d === 'f32' ? a / b : b === 0 ? wrap(-1, d) : wrap(Math.trunc(a / b), d)), vjp: (e, _a, b, y, g) => [e.div(g, b), e.neg(e.div(e.mul(g, y), b))] },
+  rem: { dtypes: NUMERIC, ref: (a, b, d) => (d === 'f32' ? a % b : b === 0 ? a : wrap(a % b, d)), vjp: (e, a, b, _y, g) => [g, e.neg(e.mul(g, trunc(e, e.div(a, b))))] },
+  pow: { dtypes: FLOAT, ref: powC, vjp: (e, a, b, y, g) => [
       e.mul(g, e.mul(b, e.binary('pow', a, e.sub(b, e.scalar(1))))),
       // d/db a^b = a^b log a, taken as 0 where a == 0 (the limit from a > 0).
       e.select(e.binary('eq', a, e.scalar(0)), e.zerosLike(y), e.mul(g, e.mul(y, e.unary('log', a)))),
     ] },
-  max: { dtypes: NUMERIC, ref: (a, b) => Math.max(a, b), wgsl: (a, b) => `max(${a}, ${b})`, vjp: (e, a, b, _y, g) => [e.mul(g, winnerShare(e, a, b, 'gt')), e.mul(g, winnerShare(e, b, a, 'gt'))] },
-  min: { dtypes: NUMERIC, ref: (a, b) => Math.min(a, b), wgsl: (a, b) => `min(${a}, ${b})`, vjp: (e, a, b, _y, g) => [e.mul(g, winnerShare(e, a, b, 'lt')), e.mul(g, winnerShare(e, b, a, 'lt'))] },
-  and: { dtypes: BITS, ref: (a, b, d) => wrap(a & b, d), wgsl: infix('&') },
-  or: { dtypes: BITS, ref: (a, b, d) => wrap(a | b, d), wgsl: infix('|') },
-  xor: { dtypes: BITS, ref: (a, b, d) => wrap(a ^ b, d), wgsl: (a, b, d) => (d === 'bool' ? `(${a} != ${b})` : `(${a} ^ ${b})`) },
+  max: { dtypes: NUMERIC, ref: (a, b) => Math.max(a, b), vjp: (e, a, b, _y, g) => [e.mul(g, winnerShare(e, a, b, 'gt')), e.mul(g, winnerShare(e, b, a, 'gt'))] },
+  min: { dtypes: NUMERIC, ref: (a, b) => Math.min(a, b), vjp: (e, a, b, _y, g) => [e.mul(g, winnerShare(e, a, b, 'lt')), e.mul(g, winnerShare(e, b, a, 'lt'))] },
+  and: { dtypes: BITS, ref: (a, b, d) => wrap(a & b, d) },
+  or: { dtypes: BITS, ref: (a, b, d) => wrap(a | b, d) },
+  xor: { dtypes: BITS, ref: (a, b, d) => wrap(a ^ b, d) },
   // Shift amounts are taken modulo 32, as WGSL does for run-time values.
-  shl: { dtypes: INT, ref: (a, b, d) => wrap(a << (b & 31), d), wgsl: (a, b) => `(${a} << (u32(${b}) & 31u))` },
-  shr: {
-    dtypes: INT,
-    ref: (a, b, d) => (d === 'i32' ? a >> (b & 31) : a >>> (b & 31)),
-    wgsl: (a, b) => `(${a} >> (u32(${b}) & 31u))`,
-  },
-  eq: { dtypes: ANY, compare: true, ref: (a, b) => +(a === b), wgsl: infix('==') },
-  ne: { dtypes: ANY, compare: true, ref: (a, b) => +(a !== b), wgsl: infix('!=') },
-  lt: { dtypes: NUMERIC, compare: true, ref: (a, b) => +(a < b), wgsl: infix('<') },
-  le: { dtypes: NUMERIC, compare: true, ref: (a, b) => +(a <= b), wgsl: infix('<=') },
-  gt: { dtypes: NUMERIC, compare: true, ref: (a, b) => +(a > b), wgsl: infix('>') },
-  ge: { dtypes: NUMERIC, compare: true, ref: (a, b) => +(a >= b), wgsl: infix('>=') },
+  shl: { dtypes: INT, ref: (a, b, d) => wrap(a << (b & 31), d) },
+  shr: { dtypes: INT, ref: (a, b, d) => (d === 'i32' ? a >> (b & 31) : a >>> (b & 31)) },
+  eq: { dtypes: ANY, compare: true, ref: (a, b) => +(a === b) },
+  ne: { dtypes: ANY, compare: true, ref: (a, b) => +(a !== b) },
+  lt: { dtypes: NUMERIC, compare: true, ref: (a, b) => +(a < b) },
+  le: { dtypes: NUMERIC, compare: true, ref: (a, b) => +(a <= b) },
+  gt: { dtypes: NUMERIC, compare: true, ref: (a, b) => +(a > b) },
+  ge: { dtypes: NUMERIC, compare: true, ref: (a, b) => +(a >= b) },
 };
 
 export const isComparison = (op: BinaryOp): boolean => BINARY[op].compare === true;
@@ -92,7 +89,7 @@ function binaryDef<K extends BinaryOp>(name: K): OpDef<K> {
       for (let i = 0; i < out.data.length; i++) out.data[i] = spec.ref(a.data[ia(i)], b.data[ib(i)], a.dtype);
       return [out];
     },
-    kernel: { kind: 'elementwise', wgsl: ([x, y], [d]) => spec.wgsl(x, y, d) },
+    kernel: { kind: 'elementwise' },
     vjp: spec.vjp
       ? ({ e }, { inputs: [a, b], outputs: [y], cts: [g] }) => {
           if (!g) return [undefined, undefined];

@@ -12,20 +12,17 @@ type ReduceOp = 'reduce_sum' | 'reduce_max' | 'reduce_min';
 interface ReduceSpec {
   ref(acc: number, x: number): number;
   identity(dtype: DType): number;
-  combine(a: string, b: string): string;
 }
 
 const SPECS: { [K in ReduceOp]: ReduceSpec } = {
-  reduce_sum: { ref: (a, x) => a + x, identity: () => 0, combine: (a, b) => `(${a} + ${b})` },
+  reduce_sum: { ref: (a, x) => a + x, identity: () => 0 },
   reduce_max: {
     ref: Math.max,
     identity: (d) => (d === 'f32' ? -Infinity : d === 'i32' ? -2147483648 : 0),
-    combine: (a, b) => `max(${a}, ${b})`,
   },
   reduce_min: {
     ref: Math.min,
     identity: (d) => (d === 'f32' ? Infinity : d === 'i32' ? 2147483647 : 4294967295),
-    combine: (a, b) => `min(${a}, ${b})`,
   },
 };
 
@@ -78,7 +75,7 @@ function reduceDef<K extends ReduceOp>(name: K): OpDef<K> {
       if (x.dtype === 'u32') out.data.forEach((v, i) => (out.data[i] = v >>> 0));
       return [out];
     },
-    kernel: { kind: 'reduce', combine: spec.combine, identity: spec.identity },
+    kernel: { kind: 'reduce', identity: spec.identity },
     vjp: ({ e }, { inputs: [x], outputs: [y], attrs: { axes }, cts: [g] }) => {
       if (!g) return [undefined];
       const kept = reducedShape(x.type.shape, axes, true);

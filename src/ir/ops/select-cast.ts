@@ -25,7 +25,7 @@ export const select: OpDef<'select'> = {
     for (let i = 0; i < out.data.length; i++) out.data[i] = p.data[ip(i)] ? a.data[ia(i)] : b.data[ib(i)];
     return [out];
   },
-  kernel: { kind: 'elementwise', wgsl: ([p, a, b]) => `select(${b}, ${a}, ${p})` },
+  kernel: { kind: 'elementwise' },
   vjp: ({ e }, { inputs: [p, a, b], cts: [g] }) => {
     if (!g) return [undefined, undefined, undefined];
     const zero = e.zerosLike(g);
@@ -50,12 +50,6 @@ export function castScalar(v: number, from: DType, to: DType): number {
   }
 }
 
-export function castWgsl(x: string, from: DType, to: DType): string {
-  if (from === to) return x;
-  if (to === 'bool') return from === 'f32' ? `(${x} != 0.0)` : from === 'i32' ? `(${x} != 0i)` : `(${x} != 0u)`;
-  return `${to}(${x})`;
-}
-
 export const cast: OpDef<'cast'> = {
   name: 'cast',
   arity: 1,
@@ -68,7 +62,7 @@ export const cast: OpDef<'cast'> = {
     for (let i = 0; i < out.data.length; i++) out.data[i] = castScalar(x.data[i], x.dtype, dtype);
     return [out];
   },
-  kernel: { kind: 'elementwise', wgsl: ([x], [from], to) => castWgsl(x, from, to) },
+  kernel: { kind: 'elementwise' },
   // Only float -> float carries a gradient (integers and bools have no tangent space).
   vjp: (_ctx, { inputs: [x], outputs: [y], cts: [g] }) => [x.type.dtype === 'f32' && y.type.dtype === 'f32' ? g : undefined],
   batch: batchAxisKept('cast'),
