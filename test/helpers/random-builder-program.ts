@@ -13,7 +13,7 @@ import { BUILDER_STEPS } from './random-builder-steps.ts';
  * the first trace, so the function replays the same program on every later trace (ax.jit's).
  */
 
-/** f32 inputs are multiples of 1/128 in [-2.34, 2.34] (exact in float32). */
+/** f32 inputs are multiples of 1/128 in [-2.34, 2.34] (exact in float32), or now and then a special value. */
 const INPUT_BOUND = 300 / 128;
 /** The optional i32 index input holds values in [-3, 9]: negative ones and ones past the end. */
 const INDEX_RANGE = [-3, 9] as const;
@@ -97,6 +97,9 @@ function inputSpecs(c: Chooser, symbolic: boolean): ax.Spec[] {
   return specs;
 }
 
+/** Special values that inputs draw now and then: the GPU must propagate them as the reference does. */
+const F32_SPECIALS = [NaN, Infinity, -Infinity, -0, Math.fround(1e-40)];
+
 function inputData(specs: readonly ax.Spec[], seed: number, n: number): HostTensor[] {
   const c = seededChooser(seed + n);
   const binding = new Map([[SYMBOL, n]]);
@@ -104,7 +107,7 @@ function inputData(specs: readonly ax.Spec[], seed: number, n: number): HostTens
     const shape = evalShape(sp.shape, binding);
     return sp.dtype === 'i32'
       ? fillTensor('i32', shape, () => c.int(INDEX_RANGE[0], INDEX_RANGE[1]))
-      : fillTensor('f32', shape, () => c.int(-300, 300) / 128);
+      : fillTensor('f32', shape, () => (chance(c, 12) ? pick(c, F32_SPECIALS) : c.int(-300, 300) / 128));
   });
 }
 

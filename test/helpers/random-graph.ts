@@ -40,6 +40,7 @@ const DEFAULTS: Required<Omit<RandomProgramOptions, 'ops'>> = {
 
 const F32_LITERALS = [0.5, -1, 2, 0.1, 3, -0.25, 1];
 const F32_SPECIALS = [-0, Infinity, -Infinity, NaN, 1e-30];
+const F32_INPUT_SPECIALS = [NaN, Infinity, -Infinity, -0, Math.fround(1e-40)];
 
 /**
  * The state of one generated program: its builder, the values defined so far (operand
@@ -167,7 +168,7 @@ export function randomProgram(c: Chooser, options: RandomProgramOptions = {}): R
     if (!outputs.includes(v)) outputs.push(v);
   }
   const graph = gen.b.build(outputs, 'random');
-  return { graph, binding, inputs: randomInputs(c, graph, binding), applied: gen.applied };
+  return { graph, binding, inputs: randomInputs(c, graph, binding, opts.specialValues), applied: gen.applied };
 }
 
 /** Reproducible from a number: the form a WebGPU test can replay. */
@@ -178,13 +179,16 @@ export const randomProgramFromSeed = (seed: number, options: RandomProgramOption
 export const arbitraryProgram = (options: RandomProgramOptions = {}): fc.Arbitrary<RandomProgram> =>
   fc.gen().map((g) => randomProgram(fastCheckChooser(g), options));
 
-/** Arguments for a graph's inputs under a binding: f32 values are exact in float32. */
-export function randomInputs(c: Chooser, graph: Graph, binding: ReadonlyMap<string, number>): HostTensor[] {
+/**
+ * Arguments for a graph's inputs under a binding: f32 values are exact in float32, and with
+ * `special` about one in twelve is a special value (NaN, an infinity, -0, a subnormal).
+ */
+export function randomInputs(c: Chooser, graph: Graph, binding: ReadonlyMap<string, number>, special = true): HostTensor[] {
   return graph.inputs.map(({ type }) => {
     const shape = evalShape(type.shape, binding);
     switch (type.dtype) {
       case 'f32':
-        return fillTensor('f32', shape, () => c.int(-300, 300) / 128);
+        return fillTensor('f32', shape, () => (special && chance(c, 8) ? pick(c, F32_INPUT_SPECIALS) : c.int(-300, 300) / 128));
       case 'i32':
         return fillTensor('i32', shape, () => c.int(-20, 20));
       case 'u32':
