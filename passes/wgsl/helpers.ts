@@ -7,7 +7,9 @@
  *
  * Each helper names the helpers it calls; `helperSources` returns them in dependency order.
  */
-interface Helper {
+import { TRIG_HELPERS } from './helpers-trig.ts';
+
+export interface Helper {
   readonly deps: readonly string[];
   readonly wgsl: string;
 }
@@ -321,6 +323,7 @@ fn ax_pow(x: f32, y: f32) -> f32 {
   return select(mag, -mag, negative && odd);
 }`,
   },
+  ...TRIG_HELPERS,
 };
 
 /** The WGSL of the named helpers and of everything they call, callees first, each once. */

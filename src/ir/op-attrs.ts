@@ -9,10 +9,12 @@ type ReduceAttrs = { axes: readonly number[]; keepdims: boolean };
 
 export const UNARY_OPS = [
   'neg', 'abs', 'sign', 'exp', 'log', 'sqrt', 'rsqrt', 'sin', 'cos', 'tanh', 'logistic',
-  'floor', 'ceil', 'round', 'log1p', 'expm1', 'erf', 'not', 'stop_gradient',
+  'floor', 'ceil', 'round', 'log1p', 'expm1', 'erf',
+  'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh',
+  'not', 'stop_gradient',
 ] as const;
 export const BINARY_OPS = [
-  'add', 'sub', 'mul', 'div', 'rem', 'pow', 'max', 'min',
+  'add', 'sub', 'mul', 'div', 'rem', 'pow', 'atan2', 'max', 'min',
   'and', 'or', 'xor', 'shl', 'shr',
   'eq', 'ne', 'lt', 'le', 'gt', 'ge',
 ] as const;

@@ -18,6 +18,16 @@ const SMOOTH_UNARY: readonly [UnaryOp, (r: Rng) => number][] = [
   ['expm1', (r) => r.next(-2, 2)],
   // Both branches of the reference erf: the series below 2.5 and the continued fraction above.
   ['erf', (r) => r.next(-3.2, 3.2)],
+  // Past pi/4, where the kernel's argument reduction starts; inside the poles at ±pi/2.
+  ['tan', (r) => r.next(-1.3, 1.3)],
+  ['asin', (r) => r.next(-0.9, 0.9)],
+  ['acos', (r) => r.next(-0.9, 0.9)],
+  ['atan', (r) => r.next(-3, 3)],
+  ['sinh', (r) => r.next(-2, 2)],
+  ['cosh', (r) => r.next(-2, 2)],
+  ['asinh', (r) => r.next(-3, 3)],
+  ['acosh', (r) => r.next(1.2, 3)],
+  ['atanh', (r) => r.next(-0.9, 0.9)],
 ];
 
 /** Piecewise-constant unary ops, sampled away from their jumps. */
@@ -77,6 +87,8 @@ const SMOOTH_BINARY: readonly { op: BinaryOp; a: (r: Rng) => number; b: (r: Rng)
   { op: 'div', a: (r) => r.next(-2, 2), b: signed(0.5, 2) },
   { op: 'rem', a: (r) => r.next(-4, 4), b: signed(0.5, 1.5), ok: fracApart },
   { op: 'pow', a: (r) => r.next(0.3, 2), b: (r) => r.next(-1.5, 1.5) },
+  // Every quadrant, away from the origin and from the cut along the negative x axis (b < 0, a = 0).
+  { op: 'atan2', a: (r) => r.next(-2, 2), b: (r) => r.next(-2, 2), ok: (a, b) => a * a + b * b > 0.1 && (b > 0 || Math.abs(a) > 0.1) },
   { op: 'max', a: (r) => r.next(-2, 2), b: (r) => r.next(-2, 2), ok: apart },
   { op: 'min', a: (r) => r.next(-2, 2), b: (r) => r.next(-2, 2), ok: apart },
 ];

@@ -30,10 +30,12 @@ const UNARY_DTYPES: { [K in UnaryOp]: readonly DType[] } = {
   exp: FLOAT_ONLY, log: FLOAT_ONLY, sqrt: FLOAT_ONLY, rsqrt: FLOAT_ONLY, sin: FLOAT_ONLY, cos: FLOAT_ONLY,
   tanh: FLOAT_ONLY, logistic: FLOAT_ONLY, floor: FLOAT_ONLY, ceil: FLOAT_ONLY, round: FLOAT_ONLY,
   log1p: FLOAT_ONLY, expm1: FLOAT_ONLY, erf: FLOAT_ONLY,
+  tan: FLOAT_ONLY, asin: FLOAT_ONLY, acos: FLOAT_ONLY, atan: FLOAT_ONLY, sinh: FLOAT_ONLY, cosh: FLOAT_ONLY,
+  asinh: FLOAT_ONLY, acosh: FLOAT_ONLY, atanh: FLOAT_ONLY,
 };
 const BINARY_DTYPES: { [K in BinaryOp]: readonly DType[] } = {
   add: NUMERIC, sub: NUMERIC, mul: NUMERIC, div: NUMERIC, rem: NUMERIC, max: NUMERIC, min: NUMERIC,
-  pow: FLOAT_ONLY, and: BITS, or: BITS, xor: BITS, shl: ['i32', 'u32'], shr: ['i32', 'u32'],
+  pow: FLOAT_ONLY, atan2: FLOAT_ONLY, and: BITS, or: BITS, xor: BITS, shl: ['i32', 'u32'], shr: ['i32', 'u32'],
   eq: DTYPES, ne: DTYPES, lt: NUMERIC, le: NUMERIC, gt: NUMERIC, ge: NUMERIC,
 };
 const COMPARISONS: readonly BinaryOp[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'];

@@ -20,13 +20,14 @@ const UNARY_DTYPES: { [K in UnaryOp]: readonly DType[] } = {
   neg: ['f32', 'i32'], abs: ['f32', 'i32'], sign: ['f32', 'i32'],
   exp: ['f32'], log: ['f32'], sqrt: ['f32'], rsqrt: ['f32'], sin: ['f32'], cos: ['f32'], tanh: ['f32'], logistic: ['f32'],
   floor: ['f32'], ceil: ['f32'], round: ['f32'], log1p: ['f32'], expm1: ['f32'], erf: ['f32'],
+  tan: ['f32'], asin: ['f32'], acos: ['f32'], atan: ['f32'], sinh: ['f32'], cosh: ['f32'], asinh: ['f32'], acosh: ['f32'], atanh: ['f32'],
   not: ['bool', 'i32', 'u32'], stop_gradient: ['f32', 'i32', 'u32', 'bool'],
 };
 
 const NUMERIC = ['f32', 'i32', 'u32'] as const;
 const BITS = ['bool', 'i32', 'u32'] as const;
 const BINARY_DTYPES: { [K in BinaryOp]: readonly DType[] } = {
-  add: NUMERIC, sub: NUMERIC, mul: NUMERIC, div: NUMERIC, rem: NUMERIC, pow: ['f32'], max: NUMERIC, min: NUMERIC,
+  add: NUMERIC, sub: NUMERIC, mul: NUMERIC, div: NUMERIC, rem: NUMERIC, pow: ['f32'], atan2: ['f32'], max: NUMERIC, min: NUMERIC,
   and: BITS, or: BITS, xor: BITS, shl: ['i32', 'u32'], shr: ['i32', 'u32'],
   eq: ['f32', 'i32', 'u32', 'bool'], ne: ['f32', 'i32', 'u32', 'bool'], lt: NUMERIC, le: NUMERIC, gt: NUMERIC, ge: NUMERIC,
 };
@@ -37,6 +38,7 @@ const ROUNDED = 3e-7;
 const TRANSCENDENTAL = 2e-5;
 const APPROXIMATE: ReadonlySet<string> = new Set([
   'exp', 'log', 'sqrt', 'rsqrt', 'sin', 'cos', 'tanh', 'logistic', 'log1p', 'expm1', 'erf', 'pow', 'rem',
+  'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'atan2',
 ]);
 const rtolOf = (op: string) => (APPROXIMATE.has(op) ? TRANSCENDENTAL : ROUNDED);
 

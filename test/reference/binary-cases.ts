@@ -84,6 +84,16 @@ export const BINARY_CASES: RefTable = {
     rows('f32', 'closed forms', [[2, 10, 1024], [-2, 3, -8], [4, 0.5, 2], [0, 0, 1], [-8, 1 / 3, NaN], [0, -1, Infinity]]),
     rows('f32', "C99's special cases (JS's Math.pow differs in the last two)", [[NaN, 0, 1], [-0, -1, -Infinity], [-Infinity, 3, -Infinity], [1, NaN, 1], [-1, Infinity, 1]]),
   ],
+  atan2: [
+    // The angle of (b, a) from atan of the slope, moved by ±pi into the western half-plane.
+    ...broadcastCases(28, (a, b) => Math.atan(a / b) + (b < 0 ? Math.sign(a) * Math.PI : 0)).map((c) => ({ ...c, rtol: 1e-14 })),
+    rows('f32', 'exact angles', [[1, 1, Math.PI / 4], [1, -1, (3 * Math.PI) / 4], [-Math.sqrt(3), 1, -Math.PI / 3], [-1, -Math.sqrt(3), (-5 * Math.PI) / 6]]),
+    rows('f32', "C99's zeros and infinities", [
+      [0, 1, 0], [0, -1, Math.PI], [-0, -1, -Math.PI], [0, -0, Math.PI], [-0, -0, -Math.PI], [0, 0, 0],
+      [1, 0, Math.PI / 2], [-1, -0, -Math.PI / 2], [Infinity, Infinity, Math.PI / 4], [-Infinity, -Infinity, (-3 * Math.PI) / 4],
+      [Infinity, -5, Math.PI / 2], [1, Infinity, 0], [1, -Infinity, Math.PI], [-1, -Infinity, -Math.PI], [NaN, 1, NaN], [1, NaN, NaN],
+    ]),
+  ],
   max: [
     ...broadcastCases(26, (a, b) => (a > b ? a : b)),
     rows('i32', 'i32', [[-3, 2, 2], [I32_MIN, I32_MAX, I32_MAX]]),

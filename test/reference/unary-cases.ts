@@ -11,6 +11,12 @@ function floatCases(seed: number, lo: number, hi: number, fn: (x: number) => num
   ];
 }
 
+/** A float op at 64 random points of a domain against a closed form in other functions. */
+function closedForm(seed: number, lo: number, hi: number, fn: (x: number) => number, rtol: number): RefCase {
+  const xs = uniform(seed, 64, lo, hi);
+  return { name: `64 points in [${lo}, ${hi}) against a closed form`, attrs: {}, inputs: [f32([8, 8], xs)], expected: [f32([8, 8], xs.map(fn))], rtol };
+}
+
 /** Rows of hand-worked (input, output) pairs for one dtype. */
 function pairs(make: typeof f32, name: string, rows: readonly (readonly [number, number])[], rtol = 0): RefCase {
   return { name, attrs: {}, inputs: [make([rows.length], rows.map((r) => r[0]))], expected: [make([rows.length], rows.map((r) => r[1]))], rtol };
@@ -55,6 +61,71 @@ export const UNARY_CASES: RefTable = {
     pairs(f32, 'tiny arguments keep their digits', [[1e-10, 1.00000000005e-10], [Math.log(2), 1], [-Infinity, -1]], 1e-15),
   ],
   erf: [pairs(f32, 'values known to 1e-16, the tails and NaN', [...ERF_KNOWN, [NaN, NaN]], 1e-12)],
+  // Closed forms in exp, log, sqrt and other inverse functions; the rows are exact angles and the
+  // special values of C99 Annex F.
+  tan: [
+    closedForm(13, -10, 10, (x) => Math.sin(x) / Math.cos(x), 1e-12),
+    pairs(f32, 'exact angles and special values', [
+      [Math.PI / 4, 1], [Math.PI / 3, Math.sqrt(3)], [-Math.PI / 6, -1 / Math.sqrt(3)], [0, 0], [-0, -0],
+      [Infinity, NaN], [-Infinity, NaN], [NaN, NaN], [1e-30, 1e-30],
+    ], 1e-15),
+  ],
+  asin: [
+    closedForm(14, -0.99, 0.99, (x) => Math.atan(x / Math.sqrt(1 - x * x)), 1e-13),
+    pairs(f32, 'exact angles; NaN past ±1', [
+      [0.5, Math.PI / 6], [Math.SQRT1_2, Math.PI / 4], [1, Math.PI / 2], [-1, -Math.PI / 2], [-0, -0],
+      [1.5, NaN], [-Infinity, NaN], [NaN, NaN], [-1e-30, -1e-30],
+    ], 1e-15),
+  ],
+  acos: [
+    closedForm(15, -0.99, 0.99, (x) => 2 * Math.atan(Math.sqrt((1 - x) / (1 + x))), 1e-13),
+    pairs(f32, 'exact angles; NaN past ±1', [
+      [0.5, Math.PI / 3], [-0.5, (2 * Math.PI) / 3], [1, 0], [-1, Math.PI], [0, Math.PI / 2], [-0, Math.PI / 2],
+      [1.5, NaN], [Infinity, NaN], [NaN, NaN],
+    ], 1e-15),
+  ],
+  atan: [
+    closedForm(16, -10, 10, (x) => Math.asin(x / Math.sqrt(1 + x * x)), 1e-13),
+    pairs(f32, 'exact angles and the limits', [
+      [1, Math.PI / 4], [Math.sqrt(3), Math.PI / 3], [-1 / Math.sqrt(3), -Math.PI / 6], [0, 0], [-0, -0],
+      [Infinity, Math.PI / 2], [-Infinity, -Math.PI / 2], [NaN, NaN], [1e-30, 1e-30],
+    ], 1e-15),
+  ],
+  sinh: [
+    closedForm(17, -10, 10, (x) => (Math.exp(x) - Math.exp(-x)) / 2, 1e-12),
+    pairs(f32, 'sinh(±log k) and special values', [
+      [Math.LN2, 0.75], [-Math.log(3), -4 / 3], [0, 0], [-0, -0], [1e-30, 1e-30],
+      [Infinity, Infinity], [-Infinity, -Infinity], [NaN, NaN], [800, Infinity],
+    ], 1e-15),
+  ],
+  cosh: [
+    closedForm(18, -10, 10, (x) => (Math.exp(x) + Math.exp(-x)) / 2, 1e-14),
+    pairs(f32, 'cosh(±log k) and special values', [
+      [Math.LN2, 1.25], [-Math.log(3), 5 / 3], [0, 1], [-0, 1], [1e-30, 1],
+      [Infinity, Infinity], [-Infinity, Infinity], [NaN, NaN], [-800, Infinity],
+    ], 1e-15),
+  ],
+  asinh: [
+    closedForm(19, -100, 100, (x) => Math.sign(x) * Math.log(Math.abs(x) + Math.sqrt(x * x + 1)), 1e-13),
+    pairs(f32, 'asinh(sinh(±log k)) and special values', [
+      [0.75, Math.LN2], [-4 / 3, -Math.log(3)], [0, 0], [-0, -0], [1e-30, 1e-30],
+      [Infinity, Infinity], [-Infinity, -Infinity], [NaN, NaN], [1e300, Math.log(1e300) + Math.LN2],
+    ], 1e-15),
+  ],
+  acosh: [
+    closedForm(20, 1, 100, (x) => Math.log(x + Math.sqrt(x * x - 1)), 1e-13),
+    pairs(f32, 'acosh(cosh(log k)); NaN below 1', [
+      [1.25, Math.LN2], [5 / 3, Math.log(3)], [1, 0], [Infinity, Infinity],
+      [0.5, NaN], [0, NaN], [-0, NaN], [-Infinity, NaN], [NaN, NaN],
+    ], 1e-15),
+  ],
+  atanh: [
+    closedForm(21, -0.99, 0.99, (x) => 0.5 * Math.log((1 + x) / (1 - x)), 1e-13),
+    pairs(f32, 'atanh(tanh(±log k)); poles at ±1, NaN past them', [
+      [0.6, Math.LN2], [-0.8, -Math.log(3)], [0, 0], [-0, -0], [1e-30, 1e-30],
+      [1, Infinity], [-1, -Infinity], [2, NaN], [-Infinity, NaN], [NaN, NaN],
+    ], 1e-15),
+  ],
   neg: [
     pairs(f32, 'f32', [[1.5, -1.5], [-0, 0], [Infinity, -Infinity], [NaN, NaN]]),
     pairs(i32, 'i32 wraps at the most negative value', [[5, -5], [-7, 7], [2147483647, -2147483647], [-2147483648, -2147483648]]),

@@ -1,15 +1,26 @@
-import { BINARY_OPS, UNARY_OPS, type BinaryOp, type UnaryOp } from '../../src/ir/index.ts';
-import type { BatchCase } from './batch-case.ts';
+import { BINARY_OPS, UNARY_OPS, type BinaryOp, type HostTensor, type UnaryOp } from '../../src/ir/index.ts';
+import type { BatchCase, Draw } from './batch-case.ts';
 
 /** Ops whose domain is the positive reals (or (-1, ∞)). */
 const POSITIVE: readonly UnaryOp[] = ['log', 'sqrt', 'rsqrt', 'log1p'];
+/** Ops defined on [-1, 1] only. */
+const UNIT: readonly UnaryOp[] = ['asin', 'acos', 'atanh'];
 const BITWISE: readonly BinaryOp[] = ['and', 'or', 'xor', 'shl', 'shr'];
+
+/** One example inside the op's domain. */
+function unaryExample(op: UnaryOp, d: Draw): HostTensor {
+  if (op === 'not') return d.int('i32', [2, 3], -100, 100);
+  if (POSITIVE.includes(op)) return d.f32([2, 3], 0.1, 3);
+  if (UNIT.includes(op)) return d.f32([2, 3], -0.95, 0.95);
+  if (op === 'acosh') return d.f32([2, 3], 1, 4);
+  return d.f32([2, 3], -3, 3);
+}
 
 const unary: BatchCase[] = UNARY_OPS.map(
   (op): BatchCase => ({
     op,
     name: '[2,3]',
-    example: (d) => [op === 'not' ? d.int('i32', [2, 3], -100, 100) : POSITIVE.includes(op) ? d.f32([2, 3], 0.1, 3) : d.f32([2, 3], -3, 3)],
+    example: (d) => [unaryExample(op, d)],
     build: (e, [x]) => [e.unary(op, x)],
   }),
 );

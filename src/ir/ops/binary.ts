@@ -51,6 +51,11 @@ const BINARY: { [K in BinaryOp]: BinarySpec } = {
       // d/db a^b = a^b log a, taken as 0 where a == 0 (the limit from a > 0).
       e.select(e.binary('eq', a, e.scalar(0)), e.zerosLike(y), e.mul(g, e.mul(y, e.unary('log', a)))),
     ] },
+  // atan2(a, b) is the angle of the point (b, a); JS's Math.atan2 has C99's signed zeros and infinities.
+  atan2: { dtypes: FLOAT, ref: Math.atan2, vjp: (e, a, b, _y, g) => {
+      const r2 = e.add(e.mul(a, a), e.mul(b, b));
+      return [e.div(e.mul(g, b), r2), e.neg(e.div(e.mul(g, a), r2))];
+    } },
   max: { dtypes: NUMERIC, ref: (a, b) => Math.max(a, b), vjp: (e, a, b, _y, g) => [e.mul(g, winnerShare(e, a, b, 'gt')), e.mul(g, winnerShare(e, b, a, 'gt'))] },
   min: { dtypes: NUMERIC, ref: (a, b) => Math.min(a, b), vjp: (e, a, b, _y, g) => [e.mul(g, winnerShare(e, a, b, 'lt')), e.mul(g, winnerShare(e, b, a, 'lt'))] },
   and: { dtypes: BITS, ref: (a, b, d) => wrap(a & b, d) },

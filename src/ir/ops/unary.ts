@@ -23,6 +23,9 @@ interface UnarySpec {
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
+/** 1 - x², as (1 - x)(1 + x): no cancellation as |x| nears 1. */
+const oneMinusSquare = (e: Emitter, x: Value): Value => e.mul(e.sub(e.scalar(1), x), e.add(e.scalar(1), x));
+
 const UNARY: { [K in UnaryOp]: UnarySpec } = {
   neg: { dtypes: SIGNED, ref: (x, d) => (d === 'i32' ? -x | 0 : -x), vjp: (e, _x, _y, g) => e.neg(g) },
   abs: { dtypes: SIGNED, ref: (x, d) => (d === 'i32' ? Math.abs(x) | 0 : Math.abs(x)), vjp: (e, x, _y, g) => e.mul(g, e.unary('sign', x)) },
@@ -42,6 +45,22 @@ const UNARY: { [K in UnaryOp]: UnarySpec } = {
   log1p: { dtypes: FLOAT, ref: Math.log1p, vjp: (e, x, _y, g) => e.div(g, e.add(x, e.scalar(1))) },
   expm1: { dtypes: FLOAT, ref: Math.expm1, vjp: (e, _x, y, g) => e.mul(g, e.add(y, e.scalar(1))) },
   erf: { dtypes: FLOAT, ref: erf, vjp: (e, x, _y, g) => e.mul(e.scale(g, TWO_OVER_SQRT_PI), e.unary('exp', e.neg(e.mul(x, x)))) },
+  // tan, the inverse trigonometric and the hyperbolic functions: JS's Math.* follow C99 Annex F at
+  // NaN, ±0, ±1 and ±inf.
+  tan: { dtypes: FLOAT, ref: Math.tan, vjp: (e, _x, y, g) => e.mul(g, e.add(e.scalar(1), e.mul(y, y))) },
+  asin: { dtypes: FLOAT, ref: Math.asin, vjp: (e, x, _y, g) => e.mul(g, e.unary('rsqrt', oneMinusSquare(e, x))) },
+  acos: { dtypes: FLOAT, ref: Math.acos, vjp: (e, x, _y, g) => e.neg(e.mul(g, e.unary('rsqrt', oneMinusSquare(e, x)))) },
+  atan: { dtypes: FLOAT, ref: Math.atan, vjp: (e, x, _y, g) => e.div(g, e.add(e.scalar(1), e.mul(x, x))) },
+  sinh: { dtypes: FLOAT, ref: Math.sinh, vjp: (e, x, _y, g) => e.mul(g, e.unary('cosh', x)) },
+  cosh: { dtypes: FLOAT, ref: Math.cosh, vjp: (e, x, _y, g) => e.mul(g, e.unary('sinh', x)) },
+  asinh: { dtypes: FLOAT, ref: Math.asinh, vjp: (e, x, _y, g) => e.mul(g, e.unary('rsqrt', e.add(e.mul(x, x), e.scalar(1)))) },
+  // 1/sqrt((x - 1)(x + 1)), as JAX writes it: x² - 1 would cancel near 1.
+  acosh: {
+    dtypes: FLOAT,
+    ref: Math.acosh,
+    vjp: (e, x, _y, g) => e.mul(g, e.unary('rsqrt', e.mul(e.sub(x, e.scalar(1)), e.add(x, e.scalar(1))))),
+  },
+  atanh: { dtypes: FLOAT, ref: Math.atanh, vjp: (e, x, _y, g) => e.div(g, oneMinusSquare(e, x)) },
   not: {
     dtypes: BITS,
     ref: (x, d) => (d === 'bool' ? (x ? 0 : 1) : d === 'i32' ? ~x : ~x >>> 0),
