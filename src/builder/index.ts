@@ -6,10 +6,11 @@ export type { Axis } from './axes.ts';
 export { resultDType, type OperandType, type WeakKind } from './promote.ts';
 export {
   exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, erf, floor, ceil, round,
+  tan, arcsin, arccos, arctan, sinh, cosh, arcsinh, arccosh, arctanh,
   negative, abs, sign, square, reciprocal, stopGradient, astype, logicalNot, invert, isnan, isfinite, isinf,
 } from './ops-unary.ts';
 export {
-  add, subtract, multiply, divide, floorDivide, power, mod, remainder, fmod, maximum, minimum,
+  add, subtract, multiply, divide, floorDivide, power, mod, remainder, fmod, maximum, minimum, arctan2,
   equal, notEqual, less, lessEqual, greater, greaterEqual, logicalAnd, logicalOr, logicalXor,
   bitwiseAnd, bitwiseOr, bitwiseXor, leftShift, rightShift, where, clip,
 } from './ops-binary.ts';
@@ -29,7 +30,7 @@ export { grad, valueAndGrad, vjp, jvp, type GradOptions } from './autodiff.ts';
 export { jacrev, jacfwd, hessian, type JacobianOptions } from './jacobian.ts';
 export { customVjp, type BackwardRule } from './custom-vjp.ts';
 export { vmap, type AxisSpec, type VmapResult } from './vmap.ts';
-export { softmax, logSoftmax, relu } from './nn.ts';
+export { softmax, logSoftmax, relu, gelu, leakyRelu, elu, selu, logSigmoid, hardTanh } from './nn.ts';
 export * as nn from './nn.ts';
 export * as random from './random.ts';
 export { Spec, spec } from './spec.ts';

@@ -36,6 +36,15 @@ export function divide(a: Operand, b: Operand): Tensor {
   return emit(ctx, 'div', tensors.map((t) => astypeIn(ctx, t, 'f32')), {});
 }
 
+/**
+ * The angle of the point (x2, x1) in [-pi, pi], as NumPy's arctan2(x1, x2), with C99's signed
+ * zeros and infinities; integer operands compute in f32.
+ */
+export function arctan2(x1: Operand, x2: Operand): Tensor {
+  const { ctx, tensors } = liftAll('arctan2', [x1, x2]);
+  return emit(ctx, 'atan2', tensors.map((t) => astypeIn(ctx, t, 'f32')), {});
+}
+
 /** Truncated remainder (C's fmod): the result takes the sign of a. */
 export const fmod = (a: Operand, b: Operand): Tensor => binary('rem', 'fmod', a, b);
 

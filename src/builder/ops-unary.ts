@@ -30,6 +30,19 @@ export const tanh = (x: Operand): Tensor => floatUnary('tanh', 'tanh', x);
 /** The logistic function 1 / (1 + e^-x). */
 export const sigmoid = (x: Operand): Tensor => floatUnary('logistic', 'sigmoid', x);
 export const erf = (x: Operand): Tensor => floatUnary('erf', 'erf', x);
+export const tan = (x: Operand): Tensor => floatUnary('tan', 'tan', x);
+/** asin, in [-pi/2, pi/2]; NaN outside [-1, 1]. */
+export const arcsin = (x: Operand): Tensor => floatUnary('asin', 'arcsin', x);
+/** acos, in [0, pi]; NaN outside [-1, 1]. */
+export const arccos = (x: Operand): Tensor => floatUnary('acos', 'arccos', x);
+export const arctan = (x: Operand): Tensor => floatUnary('atan', 'arctan', x);
+export const sinh = (x: Operand): Tensor => floatUnary('sinh', 'sinh', x);
+export const cosh = (x: Operand): Tensor => floatUnary('cosh', 'cosh', x);
+export const arcsinh = (x: Operand): Tensor => floatUnary('asinh', 'arcsinh', x);
+/** acosh, NaN below 1. */
+export const arccosh = (x: Operand): Tensor => floatUnary('acosh', 'arccosh', x);
+/** atanh, ±inf at ±1 and NaN past them. */
+export const arctanh = (x: Operand): Tensor => floatUnary('atanh', 'arctanh', x);
 export const floor = (x: Operand): Tensor => roundingUnary('floor', 'floor', x);
 export const ceil = (x: Operand): Tensor => roundingUnary('ceil', 'ceil', x);
 /** Rounds half to even, as NumPy and WGSL do. */

@@ -161,6 +161,33 @@ export class Tensor {
   erf(): Tensor {
     return un.erf(this);
   }
+  tan(): Tensor {
+    return un.tan(this);
+  }
+  arcsin(): Tensor {
+    return un.arcsin(this);
+  }
+  arccos(): Tensor {
+    return un.arccos(this);
+  }
+  arctan(): Tensor {
+    return un.arctan(this);
+  }
+  sinh(): Tensor {
+    return un.sinh(this);
+  }
+  cosh(): Tensor {
+    return un.cosh(this);
+  }
+  arcsinh(): Tensor {
+    return un.arcsinh(this);
+  }
+  arccosh(): Tensor {
+    return un.arccosh(this);
+  }
+  arctanh(): Tensor {
+    return un.arctanh(this);
+  }
   floor(): Tensor {
     return un.floor(this);
   }
