@@ -25,6 +25,7 @@ export {
 export { full, zeros, ones, fullLike, zerosLike, onesLike, iota, arange, linspace, eye } from './ops-create.ts';
 export { matmul, dot, outer } from './ops-linalg.ts';
 export { einsum } from './einsum.ts';
+export * as linalg from './linalg/index.ts';
 export { loop, foriLoop, type LoopState } from './loop.ts';
 export { grad, valueAndGrad, vjp, jvp, type GradOptions } from './autodiff.ts';
 export { jacrev, jacfwd, hessian, type JacobianOptions } from './jacobian.ts';
