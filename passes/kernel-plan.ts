@@ -4,9 +4,13 @@ import {
 } from '../src/ir/index.ts';
 
 /**
- * The kernel stage of the compiler, as data: each kernel reads some buffers, writes one, and
- * has an anchor that fixes its iteration space. Expressions are KExpr trees over the kernel's
- * inputs (by position), so fusion only has to compose them.
+ * The kernel stage of the compiler, as data. A kernel has one anchor that fixes its iteration
+ * space and computes a value at each of its points (a map has no value of its own; a reduction
+ * combines `expr` over the reduced axes; a contraction sums lhs·rhs over k). Each output stores
+ * an expression over the coordinates c0.. of the output space, in which `acc` is the anchor's
+ * value: a map's outputs are its expressions, a reduction's or contraction's outputs are its
+ * epilogues (bias, activation, the SGD update). Expressions are KExpr trees over the kernel's
+ * inputs (by position), so fusion composes them and the renderer prints them.
  */
 export interface PlanOperand {
   readonly buffer: number;
@@ -14,33 +18,41 @@ export interface PlanOperand {
   readonly shape: Shape;
 }
 
-/** out[c0, c1, ...] = expr, for every coordinate of the output shape. */
+/** A buffer the kernel writes: `expr` at every point of the output space, stored row-major. */
+export interface PlanOutput extends PlanOperand {
+  readonly expr: KExpr;
+}
+
+/** The output space is `shape` itself. */
 export interface MapAnchor {
   readonly kind: 'map';
-  readonly expr: KExpr;
+  readonly shape: Shape;
 }
 
 export type ReduceOpName = 'reduce_sum' | 'reduce_max' | 'reduce_min';
 
 /**
- * out[kept coords] = combine over the reduced coords of expr, where expr reads the input's
- * coordinates c0..c(rank-1). The output keeps the non-reduced axes in order (keepdims only
- * inserts size-1 axes, which do not change the linear layout).
+ * acc = combine over the reduced coords of expr, where expr reads the input coordinates
+ * c0..c(rank-1) of `inShape`. The output space keeps the non-reduced axes in order.
  */
 export interface ReduceAnchor {
   readonly kind: 'reduce';
   readonly op: ReduceOpName;
+  /** The dtype of `acc`. */
+  readonly dtype: DType;
   readonly inShape: Shape;
   readonly axes: readonly number[];
   readonly expr: KExpr;
 }
 
 /**
- * out[batch..., m..., n...] = sum over k... of lhs * rhs, where `lhs` reads coordinates
- * (batch..., m..., k...) and `rhs` reads (batch..., k..., n...).
+ * acc = sum over k... of lhs * rhs, where `lhs` reads coordinates (batch..., m..., k...) and
+ * `rhs` reads (batch..., k..., n...). The output space is (batch..., m..., n...).
  */
 export interface ContractAnchor {
   readonly kind: 'contract';
+  /** The dtype of `acc`. */
+  readonly dtype: DType;
   readonly batch: readonly Dim[];
   readonly m: readonly Dim[];
   readonly n: readonly Dim[];
@@ -52,13 +64,25 @@ export interface ContractAnchor {
 export type Anchor = MapAnchor | ReduceAnchor | ContractAnchor;
 
 export interface KernelPlan {
-  /** What the kernel computes, for names and dumps (the op it came from). */
+  /** What the kernel computes, for names and dumps (the ops it came from). */
   readonly name: string;
   readonly inputs: readonly PlanOperand[];
-  readonly output: PlanOperand;
+  readonly outputs: readonly PlanOutput[];
   readonly anchor: Anchor;
-  /** WGSL helper functions the expressions call, each included once. */
+  /** WGSL helper functions the expressions call (registry preludes), each included once. */
   readonly preludes: readonly string[];
+}
+
+/** The shape of the space a kernel's outputs are written over. */
+export function outputSpace(a: Anchor): Shape {
+  switch (a.kind) {
+    case 'map':
+      return a.shape;
+    case 'reduce':
+      return a.inShape.filter((_, i) => !a.axes.includes(i));
+    case 'contract':
+      return [...a.batch, ...a.m, ...a.n];
+  }
 }
 
 /** What a compiled program does, in kernel plans rather than WGSL. */
@@ -74,6 +98,8 @@ export interface LoweredProgram {
   readonly steps: readonly PlanStep[];
   readonly inputs: readonly number[];
   readonly outputs: readonly number[];
+  /** Outputs written in place into donated inputs (output position → input position). */
+  readonly donated?: ReadonlyMap<number, number>;
 }
 
 const preludeName = (src: string): string => /fn\s+(\w+)/.exec(src)?.[1] ?? '?';
@@ -89,14 +115,13 @@ export function formatPlan(plan: KernelPlan, opts: { buffers?: boolean } = {}): 
     `${name}: ${formatType(o)}${withBuffers ? ` = b${o.buffer}` : ''}`;
   const lines = [`kernel ${plan.name}`];
   plan.inputs.forEach((o, i) => lines.push(`  ${operand(o, `in${i}`)}`));
-  lines.push(`  ${operand(plan.output, 'out')}`);
   const a = plan.anchor;
   switch (a.kind) {
     case 'map':
-      lines.push(`  map out${dims(plan.output.shape)}[c...] = ${formatExpr(a.expr)}`);
+      lines.push(`  map over ${dims(a.shape)}`);
       break;
     case 'reduce':
-      lines.push(`  reduce ${a.op} over axes [${a.axes}] of ${dims(a.inShape)}: ${formatExpr(a.expr)}`);
+      lines.push(`  reduce ${a.op} over axes [${a.axes}] of ${dims(a.inShape)}: acc = ${formatExpr(a.expr)}`);
       break;
     case 'contract':
       lines.push(`  contract batch ${dims(a.batch)} m ${dims(a.m)} n ${dims(a.n)} k ${dims(a.k)}`);
@@ -104,6 +129,7 @@ export function formatPlan(plan: KernelPlan, opts: { buffers?: boolean } = {}): 
       lines.push(`    rhs[batch, k, n] = ${formatExpr(a.rhs)}`);
       break;
   }
+  plan.outputs.forEach((o, i) => lines.push(`  ${operand(o, `out${i}`)} <- ${formatExpr(o.expr)}`));
   if (plan.preludes.length) lines.push(`  uses ${plan.preludes.map(preludeName).join(', ')}`);
   return lines.join('\n');
 }
@@ -139,4 +165,12 @@ export function formatLowered(p: LoweredProgram): string {
   lines.push(`  inputs [${p.inputs.map((b) => `b${b}`).join(',')}] outputs [${p.outputs.map((b) => `b${b}`).join(',')}]`);
   formatSteps(p.steps, '  ', lines);
   return lines.join('\n') + '\n';
+}
+
+/** Every kernel of a program, loop bodies included, in program order. */
+export function* planKernels(steps: readonly PlanStep[]): Generator<KernelPlan> {
+  for (const s of steps) {
+    if (s.kind === 'kernel') yield s.plan;
+    else if (s.kind === 'loop') yield* planKernels(s.body);
+  }
 }

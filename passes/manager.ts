@@ -1,8 +1,10 @@
 import {
-  printGraph, verifyGraph,
+  AxonicError, printGraph, verifyGraph,
   type Graph, type KernelLimits, type Program,
 } from '../src/ir/index.ts';
 import { formatLowered, type LoweredProgram } from './kernel-plan.ts';
+import { fuseGraph } from './fuse/fuse.ts';
+import { planMemory } from './memory-plan.ts';
 import { lowerGraph } from './lower.ts';
 import { inlineCustomVjp } from './inline-calls.ts';
 import { simplifyGraph } from './simplify/index.ts';
@@ -17,6 +19,8 @@ export type Stage =
 
 export interface PassContext {
   readonly limits: KernelLimits;
+  /** Input positions whose buffers outputs may overwrite (see memory-plan.ts). */
+  readonly donate?: readonly number[];
   /** The dump level and where dumps go, when the caller has them (runPasses does). */
   readonly debug?: number;
   readonly log?: (text: string) => void;
@@ -31,6 +35,13 @@ export interface Pass {
 const graphOf = (s: Stage): Graph => {
   if (s.kind !== 'graph') throw new Error(`pass expects the graph IR, got ${s.kind}`);
   return s.graph;
+};
+
+/** One kernel per primitive instead of `fuse`: the plan fused programs are checked against. */
+export const LOWER_UNFUSED: Pass = {
+  name: 'lower',
+  from: 'graph',
+  run: (s, ctx) => ({ kind: 'plan', lowered: lowerGraph(graphOf(s), ctx.limits) }),
 };
 
 /** The compiler's passes, in the order they run. */
@@ -54,7 +65,21 @@ export const PASSES: readonly Pass[] = [
     },
   },
   { name: 'split-wide', from: 'graph', run: (s, ctx) => ({ kind: 'graph', graph: splitWide(graphOf(s), ctx.limits) }) },
-  { name: 'lower', from: 'graph', run: (s) => ({ kind: 'plan', lowered: lowerGraph(graphOf(s)) }) },
+  {
+    // Partitions the graph into fused kernels (passes/fuse); `lower` is the one-kernel-per-primitive plan.
+    name: 'fuse',
+    from: 'graph',
+    run: (s, ctx) => ({ kind: 'plan', lowered: fuseGraph(graphOf(s), { limits: ctx.limits }) }),
+  },
+  {
+    name: 'plan-memory',
+    from: 'plan',
+    run: (s, ctx) => {
+      if (s.kind !== 'plan') throw new Error(`plan-memory expects kernel plans, got ${s.kind}`);
+      const { program, donated } = planMemory(s.lowered, { donate: ctx.donate });
+      return { kind: 'plan', lowered: { ...program, donated } };
+    },
+  },
   {
     name: 'emit-wgsl',
     from: 'plan',
@@ -75,6 +100,8 @@ export interface CompileOptions {
   readonly debug?: number;
   /** Where dumps go (default: stderr). */
   readonly log?: (text: string) => void;
+  /** Input positions the caller donates (JAX's donate_argnums): outputs may be written in place there. */
+  readonly donate?: readonly number[];
 }
 
 const env = (name: string): string | undefined =>
@@ -86,6 +113,7 @@ function resolveOptions(o: CompileOptions): Required<CompileOptions> {
     verifyEach: o.verifyEach ?? (verifyFlag !== undefined ? verifyFlag === '1' : env('VITEST') !== undefined),
     debug: o.debug ?? (Number(env('AXONIC_DEBUG')) || 0),
     log: o.log ?? ((text) => console.error(text)),
+    donate: o.donate ?? [],
   };
 }
 
@@ -98,18 +126,38 @@ function dumpAfter(pass: string, s: Stage, debug: number): string | undefined {
   return undefined;
 }
 
-/** Runs the passes in order on a graph and returns the compiled program. */
-export function runPasses(graph: Graph, limits: KernelLimits, options: CompileOptions = {}, passes: readonly Pass[] = PASSES): Program {
-  const { verifyEach, debug, log } = resolveOptions(options);
-  const started = Date.now();
+/** Every pass by name: the pipeline's, and `lower` (the unfused alternative to `fuse`). */
+export const PASSES_BY_NAME: ReadonlyMap<string, Pass> = new Map([...PASSES, LOWER_UNFUSED].map((p) => [p.name, p]));
+
+/**
+ * Runs `passes` in the order given, from the graph IR to whatever stage the last one produces;
+ * `after` sees each stage. Throws AxonicError when a pass gets a stage it does not take.
+ */
+export function runStages(
+  graph: Graph,
+  limits: KernelLimits,
+  options: CompileOptions,
+  passes: readonly Pass[],
+  after?: (pass: Pass, stage: Stage) => void,
+): Stage {
+  const { verifyEach, debug, log, donate } = resolveOptions(options);
   let stage: Stage = { kind: 'graph', graph };
   for (const pass of passes) {
-    if (pass.from !== stage.kind) throw new Error(`pass ${pass.name} expects ${pass.from}, got ${stage.kind}`);
-    stage = pass.run(stage, { limits, debug, log });
+    if (pass.from !== stage.kind) throw new AxonicError(`pass ${pass.name} needs the ${pass.from} stage, but the pipeline is at ${stage.kind}`);
+    stage = pass.run(stage, { limits, debug, log, donate });
     if (verifyEach && stage.kind === 'graph' && pass.name !== 'verify') verifyGraph(stage.graph);
     const dump = dumpAfter(pass.name, stage, debug);
     if (dump !== undefined) log(dump);
+    after?.(pass, stage);
   }
+  return stage;
+}
+
+/** Runs the passes in order on a graph and returns the compiled program. */
+export function runPasses(graph: Graph, limits: KernelLimits, options: CompileOptions = {}, passes: readonly Pass[] = PASSES): Program {
+  const { debug, log } = resolveOptions(options);
+  const started = Date.now();
+  const stage = runStages(graph, limits, options, passes);
   if (stage.kind !== 'program') throw new Error(`the pass pipeline ended with ${stage.kind}, not a program`);
   const p = stage.program;
   if (debug >= 1) {

@@ -24,6 +24,7 @@ export class DeviceArray {
   private gpu: Owned | undefined;
   private host: HostTensor | undefined;
   private isDisposed = false;
+  private wasDonated = false;
   /** Settles when the call that computed the array has been validated; rejects if it failed. */
   private pending: Promise<void> | undefined;
 
@@ -110,6 +111,20 @@ export class DeviceArray {
     return hostTensor(this.dtype, this.shape, await this.data());
   }
 
+  /**
+   * Gives up the array's GPU buffer to a call that computes an output in place in it (a donated
+   * argument): the array cannot be used afterwards, and its buffer is not returned to the pool.
+   */
+  surrender(): void {
+    this.checkAlive();
+    if (!this.gpu) throw new AxonicError(`${this} has no GPU buffer to donate`);
+    collected.unregister(this);
+    this.gpu = undefined;
+    this.host = undefined;
+    this.isDisposed = true;
+    this.wasDonated = true;
+  }
+
   /** Returns the buffer to the pool now; the array cannot be used afterwards. */
   dispose(): void {
     if (this.isDisposed) return;
@@ -127,6 +142,10 @@ export class DeviceArray {
   }
 
   checkAlive(): void {
+    if (this.wasDonated)
+      throw new AxonicError(
+        `${this.dtype}${formatShape(this.shape)} array was donated to a call (donateArgnums), which reused its buffer for a result: use that result instead`,
+      );
     if (this.isDisposed)
       throw new AxonicError(
         `${this.dtype}${formatShape(this.shape)} array was used after dispose(): dispose an array only once nothing reads it any more`,

@@ -82,7 +82,10 @@ export async function acquireBackend(env: Env = nodeProcess()?.env ?? {}): Promi
     return noAdapter(`requestDevice failed: ${(e as Error).message}`, required);
   }
   watchHealth(device);
-  const limits = Object.fromEntries(KERNEL_LIMIT_NAMES.map((n) => [n, device.limits[n]])) as unknown as KernelLimits;
+  const limits = {
+    ...(Object.fromEntries(KERNEL_LIMIT_NAMES.map((n) => [n, device.limits[n]])) as Omit<KernelLimits, 'adapterKind'>),
+    adapterKind: isSoftwareAdapter(adapter.info) ? 'software' : 'hardware',
+  } satisfies KernelLimits;
   return { kind: 'webgpu', device, adapterName: adapterName(adapter.info), limits };
 }
 
@@ -140,6 +143,16 @@ function announceCpu(backend: CpuBackend): void {
   const proc = nodeProcess();
   if (proc) proc.stderr.write(line);
   else console.warn(line.trimEnd());
+}
+
+/**
+ * Whether the adapter runs shaders on the CPU (lavapipe/llvmpipe, SwiftShader, WARP): code
+ * generation then favours fewer, fatter invocations.
+ */
+export function isSoftwareAdapter(info: GPUAdapterInfo): boolean {
+  if ((info as { isFallbackAdapter?: boolean }).isFallbackAdapter) return true;
+  const text = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`.toLowerCase();
+  return /llvmpipe|lavapipe|swiftshader|warp|software/.test(text);
 }
 
 /** A readable adapter name from whichever GPUAdapterInfo fields the implementation fills. */

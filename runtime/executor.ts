@@ -102,6 +102,16 @@ export class Executable {
       this.consts.forEach((b, i) => b && (bufs[i] = b));
       state.temps.forEach((b, i) => b && (bufs[i] = b));
       plan.outputs.forEach((index, k) => {
+        const donor = plan.outputDonor[k];
+        if (donor >= 0) {
+          // Computed in place: the output takes the donated argument's buffer.
+          const buffer = bufs[plan.inputs[donor]];
+          const up = uploaded.indexOf(buffer);
+          if (up >= 0) uploaded.splice(up, 1);
+          else (args[donor] as DeviceArray).surrender();
+          outputs.push(buffer);
+          return;
+        }
         const b = program.buffers[index];
         const fresh = this.pool.acquireStorage(state.bytes[index], `output ${k} (${b.dtype}${formatShape(state.shapes[index])})`);
         outputs.push(fresh);
@@ -115,7 +125,9 @@ export class Executable {
     const encoder = (this.encoder = this.backend.device.createCommandEncoder());
     try {
       this.encodeSteps(plan.steps, 0, state);
-      plan.outputs.forEach((index, k) => plan.outputDirect[k] || this.copy(bufs[index], outputs[k], state.bytes[index]));
+      plan.outputs.forEach(
+        (index, k) => plan.outputDirect[k] || plan.outputDonor[k] >= 0 || this.copy(bufs[index], outputs[k], state.bytes[index]),
+      );
       this.endPass();
       this.backend.device.queue.submit([encoder.finish()]);
       stats.submissions++;
@@ -157,6 +169,10 @@ export class Executable {
         `${args.length} arguments`,
       );
     const actual = (k: number) => `${args[k].dtype}${formatShape(args[k].shape)}`;
+    for (const donor of this.plan.outputDonor)
+      if (donor >= 0 && args.some((a, k) => k !== donor && a === args[donor]))
+        throw new InputError(nameOf(donor), declared(donor), 'an array passed again as another argument',
+          'a donated argument is overwritten by the call, so it cannot be another argument too');
     args.forEach((a, k) => {
       if (a instanceof DeviceArray && a.disposed)
         throw new InputError(nameOf(k), declared(k), `a disposed ${actual(k)} array`, 'dispose() was called on it before this call');

@@ -44,6 +44,8 @@ export interface ProgramPlan {
   readonly outputs: Int32Array;
   /** Per output position: written straight into a fresh buffer (else copied into one at the end). */
   readonly outputDirect: readonly boolean[];
+  /** Per output position: the input position whose (donated) buffer it was computed in, or -1. */
+  readonly outputDonor: readonly number[];
 }
 
 export function planProgram(program: Program, limits: KernelLimits): ProgramPlan {
@@ -121,7 +123,16 @@ export function planProgram(program: Program, limits: KernelLimits): ProgramPlan
   const outputDirect = [...outputs].map(
     (i, k) => program.buffers[i].kind === 'temp' && outputs.indexOf(i) === k,
   );
-  return { steps, contextMaps, inputs, outputs, outputDirect };
+  const outputDonor = [...outputs].map(() => -1);
+  for (const d of program.donated ?? []) {
+    if (!(d.output >= 0 && d.output < outputs.length && d.input >= 0 && d.input < inputs.length))
+      fail(`donation ${d.input} -> ${d.output} names no such input or output`);
+    if (program.outputs[d.output] !== program.inputs[d.input])
+      fail(`donated output ${d.output} is not computed in the buffer of input ${d.input}`);
+    if (outputDonor.includes(d.input)) fail(`input ${d.input} is donated to two outputs`);
+    outputDonor[d.output] = d.input;
+  }
+  return { steps, contextMaps, inputs, outputs, outputDirect, outputDonor };
 }
 
 /** Creates the contexts of every loop reachable in context `ctx` (each parity of each loop). */

@@ -9,11 +9,11 @@ import { renderReduce } from './reduce.ts';
 
 /** The WGSL of one kernel plan, by anchor kind. */
 export function renderKernel(plan: KernelPlan, dims: readonly string[], limits: KernelLimits): RenderedKernel {
-  const bindings = plan.inputs.length + 1;
+  const bindings = plan.inputs.length + plan.outputs.length;
   if (bindings > limits.maxStorageBuffersPerShaderStage)
     throw new LimitError(
       `kernel ${plan.name} needs ${bindings} storage buffers but the adapter allows ` +
-        `${limits.maxStorageBuffersPerShaderStage} per shader stage; split the op into smaller ones`,
+        `${limits.maxStorageBuffersPerShaderStage} per shader stage; split the computation into smaller ones`,
     );
   const anchor = plan.anchor;
   switch (anchor.kind) {
@@ -46,7 +46,7 @@ export function emitProgram(lowered: LoweredProgram, limits: KernelLimits): Prog
       wgsl,
       entryPoint: 'main',
       reads: plan.inputs.length,
-      writes: 1,
+      writes: plan.outputs.length,
       dispatch,
       plan: formatPlan(plan, { buffers: false }),
     });
@@ -57,7 +57,11 @@ export function emitProgram(lowered: LoweredProgram, limits: KernelLimits): Prog
     steps.map((s): Step => {
       switch (s.kind) {
         case 'kernel':
-          return { kind: 'dispatch', kernel: kernelIndex(s.plan), buffers: [...s.plan.inputs.map((o) => o.buffer), s.plan.output.buffer] };
+          return {
+            kind: 'dispatch',
+            kernel: kernelIndex(s.plan),
+            buffers: [...s.plan.inputs.map((o) => o.buffer), ...s.plan.outputs.map((o) => o.buffer)],
+          };
         case 'copy':
           return s;
         case 'loop':
@@ -73,6 +77,7 @@ export function emitProgram(lowered: LoweredProgram, limits: KernelLimits): Prog
     steps,
     inputs: lowered.inputs,
     outputs: lowered.outputs,
+    ...(lowered.donated?.size ? { donated: [...lowered.donated].map(([output, input]) => ({ output, input })) } : {}),
   };
 }
 

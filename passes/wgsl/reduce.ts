@@ -1,86 +1,94 @@
-import { lit, opDef, sizeOf, type KernelLimits } from '../../src/ir/index.ts';
-import type { KernelPlan, ReduceAnchor } from '../kernel-plan.ts';
-import { coordinateLets, elementCount, ExprRenderer, SizesLayout, storageBindings, valueType } from './common.ts';
+import { atCoords, coord, lit, opDef, raw, sizeOf, withAcc, type KernelLimits, type KExpr, type Shape } from '../../src/ir/index.ts';
+import { outputSpace, type KernelPlan, type ReduceAnchor } from '../kernel-plan.ts';
+import { indent, storageBindings, stored, valueType } from './common.ts';
+import { ExprRenderer } from './expr-renderer.ts';
 import { FLAT_WORKGROUP, LINEAR_BUILTINS, linearWorkgroupSize, type RenderedKernel } from './map.ts';
+import { coordinateLets, elementCount, SizesLayout } from './sizes.ts';
 
 const floorPow2 = (n: number): number => 2 ** Math.floor(Math.log2(n));
 
-/**
- * Reductions over at most this many elements (known at compile time) run one invocation per
- * output: on lavapipe, summing [70000, 3] over its last axis took ~1 s with a workgroup per
- * output and a few ms this way.
- */
-export const SERIAL_REDUCE_MAX_EXTENT = 32;
-
 type ReducePlan = KernelPlan & { anchor: ReduceAnchor };
 
-/** The reduced extent when it is a compile-time constant. */
-function constantExtent(a: ReduceAnchor): number | undefined {
-  let n = 1;
-  for (const ax of a.axes) {
-    const d = a.inShape[ax];
-    if (typeof d !== 'number') return undefined;
-    n *= d;
-  }
-  return n;
+const staticCount = (shape: Shape): number | undefined => {
+  const { constant, symbols } = sizeOf(shape);
+  return symbols.length ? undefined : constant;
+};
+
+/**
+ * One invocation per output, or one workgroup per output. A workgroup per output pays for its
+ * barriers and its idle invocations; it wins only for long rows and few outputs (measured on
+ * lavapipe: summing [70000, 3] over its last axis took ~1 s with a workgroup per output and a
+ * few ms with an invocation per output).
+ */
+export function reduceStrategy(a: ReduceAnchor, limits: KernelLimits): 'serial' | 'tree' {
+  const extent = staticCount(a.axes.map((ax) => a.inShape[ax]));
+  const outputs = staticCount(outputSpace(a));
+  if (extent !== undefined && extent <= 32) return 'serial';
+  const manyOutputs = outputs === undefined || outputs >= (limits.adapterKind === 'software' ? 64 : 4096);
+  const longRows = extent === undefined || extent >= (limits.adapterKind === 'software' ? 4096 : 1024);
+  return manyOutputs && !longRows ? 'serial' : 'tree';
 }
 
 export function renderReduce(plan: ReducePlan, dims: readonly string[], limits: KernelLimits): RenderedKernel {
-  const extent = constantExtent(plan.anchor);
-  return extent !== undefined && extent <= SERIAL_REDUCE_MAX_EXTENT
-    ? renderSerialReduce(plan, dims, limits)
-    : renderTreeReduce(plan, dims, limits);
+  return reduceStrategy(plan.anchor, limits) === 'serial' ? renderSerialReduce(plan, dims, limits) : renderTreeReduce(plan, dims, limits);
 }
 
-/** What both reduction kernels share: coordinates, the combiner, the expression and identity. */
+/** What both reduction kernels share: coordinates, the combiner, the expression and the epilogues. */
 function reduceParts(plan: ReducePlan, dims: readonly string[]) {
   const a = plan.anchor;
   const rule = opDef(a.op).kernel;
   if (rule.kind !== 'reduce') throw new Error(`wgsl: ${a.op} is not a reduction`);
-  const dtype = plan.output.dtype;
   const sizes = new SizesLayout(dims);
-  const exprs = new ExprRenderer(plan.inputs, sizes, plan.preludes);
+  const inputs = plan.inputs.map((o) => ({ ...o, width: 'scalar' as const }));
+  const exprs = new ExprRenderer(inputs, sizes, plan.preludes);
   const kept = a.inShape.map((_, ax) => ax).filter((ax) => !a.axes.includes(ax));
   const keptShape = kept.map((ax) => a.inShape[ax]);
   const reducedShape = a.axes.map((ax) => a.inShape[ax]);
+  /** Output-space coordinate t is input coordinate kept[t]. */
+  const keptCoords: KExpr[] = kept.map((ax) => coord(ax));
   return {
-    type: valueType(dtype),
+    type: valueType(a.dtype),
     sizes,
     exprs,
     keptShape,
-    combine: (x: string, y: string) => exprs.combine(a.op, x, y, dtype),
-    value: exprs.render(a.expr),
-    identity: exprs.render(lit(dtype, rule.identity(dtype))),
+    combine: (x: string, y: string) => exprs.combine(a.op, x, y, a.dtype),
+    identity: exprs.renderInline(lit(a.dtype, rule.identity(a.dtype))),
     keptLets: (from: string) => coordinateLets(keptShape, from, sizes, (i) => `c${kept[i]}`),
     reducedLets: (from: string) => coordinateLets(reducedShape, from, sizes, (i) => `c${a.axes[i]}`),
     outputCount: elementCount(keptShape, sizes),
     reducedCount: elementCount(reducedShape, sizes),
+    /** Statements computing `acc` for the current point, into the variable `acc`. */
+    accumulate(lines: string[], value: (v: string) => string): void {
+      const inner: string[] = [];
+      const [v] = exprs.renderAll([a.expr], inner);
+      lines.push(...indent(inner), `  acc = ${value(v)};`);
+    },
+    /** Statements storing every output at flat output index `o` from the variable `accName`. */
+    store(lines: string[], accName: string, o: string): void {
+      const roots = plan.outputs.map((out) =>
+        atCoords(withAcc(out.expr, raw(accName, a.dtype)), keptCoords),
+      );
+      const values = exprs.renderAll(roots, lines);
+      plan.outputs.forEach((out, k) => lines.push(`out${k}[${o}] = ${stored(out.dtype, values[k])};`));
+    },
   };
 }
 
-const indent = (lines: string[], pad: string) => lines.map((l) => pad + l);
-
-/** One invocation per output element, looping over the (few) reduced elements. */
+/** One invocation per output element, looping over its reduced elements. */
 function renderSerialReduce(plan: ReducePlan, dims: readonly string[], limits: KernelLimits): RenderedKernel {
   const wg = linearWorkgroupSize(limits);
   const p = reduceParts(plan, dims);
-  const body = [
-    '_ = sizes;',
-    `let o = ${FLAT_WORKGROUP} * ${wg}u + lid;`,
-    `if (o >= ${p.outputCount}) { return; }`,
-    ...p.keptLets('o'),
-    `var acc: ${p.type} = ${p.identity};`,
-    `for (var r = 0u; r < ${p.reducedCount}; r++) {`,
-    ...indent(p.reducedLets('r'), '  '),
-    `  acc = ${p.combine('acc', p.value)};`,
-    '}',
-    'out[o] = acc;',
-  ];
+  const loop: string[] = [`for (var r = 0u; r < ${p.reducedCount}; r++) {`, ...indent(p.reducedLets('r'))];
+  p.accumulate(loop, (v) => p.combine('acc', v));
+  loop.push('}');
+  const body = ['_ = sizes;', `let o = ${FLAT_WORKGROUP} * ${wg}u + lid;`, `if (o >= ${p.outputCount}) { return; }`, ...p.keptLets('o')];
+  body.push(`var acc: ${p.type} = ${p.identity};`, ...loop);
+  p.store(body, 'acc', 'o');
   const wgsl = [
     p.sizes.declaration,
-    storageBindings(plan.inputs, plan.output),
+    storageBindings(plan.inputs, plan.outputs),
     p.exprs.prelude,
-    `@compute @workgroup_size(${wg})\nfn main(${LINEAR_BUILTINS}) {\n${indent(body, '  ').join('\n')}\n}`,
+    `@compute @workgroup_size(${wg})\nfn main(${LINEAR_BUILTINS}) {\n${indent(body).join('\n')}\n}`,
   ].filter((s) => s !== '');
   const { constant, symbols } = sizeOf(p.keptShape);
   return { wgsl: wgsl.join('\n\n') + '\n', dispatch: { kind: 'linear', count: { constant, symbols, divisor: wg } } };
@@ -93,32 +101,36 @@ function renderSerialReduce(plan: ReducePlan, dims: readonly string[], limits: K
 function renderTreeReduce(plan: ReducePlan, dims: readonly string[], limits: KernelLimits): RenderedKernel {
   // The tree halves the active invocations each round, so the workgroup is a power of two that
   // also fits in workgroup memory.
-  const wg = floorPow2(Math.min(linearWorkgroupSize(limits), limits.maxComputeWorkgroupStorageSize / 4));
+  const wg = floorPow2(Math.min(linearWorkgroupSize(limits) * (limits.adapterKind === 'software' ? 4 : 1), 256, limits.maxComputeWorkgroupStorageSize / 4));
   const p = reduceParts(plan, dims);
+  const loop: string[] = [`for (var r = lid; r < ${p.reducedCount}; r += ${wg}u) {`, ...indent(p.reducedLets('r'))];
+  p.accumulate(loop, (v) => p.combine('acc', v));
+  loop.push('}');
+  const tail: string[] = [];
+  p.store(tail, 'partial[0]', 'o');
   const body = [
     '_ = sizes;',
     `let o = ${FLAT_WORKGROUP};`,
     `if (o >= ${p.outputCount}) { return; }`,
     ...p.keptLets('o'),
     `var acc: ${p.type} = ${p.identity};`,
-    `for (var r = lid; r < ${p.reducedCount}; r += ${wg}u) {`,
-    ...indent(p.reducedLets('r'), '  '),
-    `  acc = ${p.combine('acc', p.value)};`,
-    '}',
+    ...loop,
     'partial[lid] = acc;',
     'workgroupBarrier();',
     `for (var s = ${wg / 2}u; s > 0u; s = s >> 1u) {`,
     `  if (lid < s) { partial[lid] = ${p.combine('partial[lid]', 'partial[lid + s]')}; }`,
     '  workgroupBarrier();',
     '}',
-    `if (lid == 0u) { out[o] = partial[0]; }`,
+    'if (lid == 0u) {',
+    ...indent(tail),
+    '}',
   ];
   const wgsl = [
     p.sizes.declaration,
-    storageBindings(plan.inputs, plan.output),
+    storageBindings(plan.inputs, plan.outputs),
     `var<workgroup> partial: array<${p.type}, ${wg}>;`,
     p.exprs.prelude,
-    `@compute @workgroup_size(${wg})\nfn main(${LINEAR_BUILTINS}) {\n${indent(body, '  ').join('\n')}\n}`,
+    `@compute @workgroup_size(${wg})\nfn main(${LINEAR_BUILTINS}) {\n${indent(body).join('\n')}\n}`,
   ].filter((s) => s !== '');
   const { constant, symbols } = sizeOf(p.keptShape);
   return { wgsl: wgsl.join('\n\n') + '\n', dispatch: { kind: 'linear', count: { constant, symbols, divisor: 1 } } };

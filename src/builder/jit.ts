@@ -9,7 +9,7 @@ import { Spec } from './spec.ts';
 import { Tensor } from './tensor.ts';
 import { argumentPaths, traceFunction, type ArgTree, type TracedFunction, type TraceableFn } from './trace.ts';
 import { TraceError } from './trace-context.ts';
-import { flatten, treeDefKey, unflatten, type Tree, type TreeDef } from './tree.ts';
+import { flatten, numLeaves, treeDefKey, unflatten, type Tree, type TreeDef } from './tree.ts';
 
 export interface JitOptions {
   /**
@@ -20,6 +20,13 @@ export interface JitOptions {
   specs?: readonly ArgTree[];
   /** Where to run (default: `getBackend()`, the shared WebGPU device or the CPU fallback). */
   backend?: Backend | Promise<Backend>;
+  /**
+   * Positional arguments whose arrays the call may overwrite (JAX's donate_argnums): results of
+   * the same shape are computed in place in their buffers when every other read of them comes
+   * first (a training step's parameters and optimizer state). A donated array cannot be used
+   * after the call; read the result instead.
+   */
+  donateArgnums?: number | readonly number[];
 }
 
 /** What a jit function accepts per argument leaf. JS numbers are f32 scalars, booleans bool. */
@@ -53,6 +60,21 @@ export interface JitFunction<F extends TraceableFn = TraceableFn> {
 interface Entry {
   readonly traced: TracedFunction;
   readonly executables: WeakMap<GpuBackend, Promise<Executable>>;
+  /** Flat input positions of the donated arguments' leaves. */
+  readonly donate: readonly number[];
+}
+
+/** The flat leaf positions of the positional arguments `argnums` (the args tree is an array of them). */
+function leafPositions(def: TreeDef, argnums: readonly number[]): number[] {
+  if (def.kind !== 'array') return [];
+  const out: number[] = [];
+  let at = 0;
+  def.children.forEach((child, i) => {
+    const n = numLeaves(child);
+    if (argnums.includes(i)) for (let k = 0; k < n; k++) out.push(at + k);
+    at += n;
+  });
+  return out;
 }
 
 function toArgument(leaf: unknown, path: string): DeviceArray | HostTensor {
@@ -103,7 +125,7 @@ async function runOn(
   let exe = entry.executables.get(backend);
   if (!exe) {
     onCompile();
-    exe = Executable.create(backend, compileProgram(graph, backend.limits));
+    exe = Executable.create(backend, compileProgram(graph, backend.limits, { donate: entry.donate }));
     exe.catch(() => entry.executables.delete(backend));
     entry.executables.set(backend, exe);
   }
@@ -120,9 +142,11 @@ export function jit<F extends TraceableFn>(fn: F, opts: JitOptions = {}): JitFun
   const cache = new Map<string, Entry>();
   let traceCount = 0;
   let compileCount = 0;
+  const argnums = opts.donateArgnums === undefined ? [] : typeof opts.donateArgnums === 'number' ? [opts.donateArgnums] : opts.donateArgnums;
   const traceEntry = (specs: readonly ArgTree[]): Entry => {
     traceCount++;
-    return { traced: traceFunction(fn, specs), executables: new WeakMap() };
+    const traced = traceFunction(fn, specs);
+    return { traced, executables: new WeakMap(), donate: leafPositions(traced.inDef, argnums) };
   };
   let declared: Entry | undefined;
 

@@ -1,6 +1,6 @@
 import { compileProgram } from '../../passes/compile.ts';
 import { formatLowered } from '../../passes/kernel-plan.ts';
-import { PASSES, type Stage } from '../../passes/manager.ts';
+import { PASSES, PASSES_BY_NAME, runStages, type Pass, type Stage } from '../../passes/manager.ts';
 import { DEFAULT_LIMITS, parseGraph, printGraph, verifyGraph, type Graph } from '../ir/index.ts';
 import { EXAMPLES } from '../../examples/ir-examples.ts';
 
@@ -10,6 +10,8 @@ export interface IrOptions {
   example?: string;
   list: boolean;
   passes?: string[];
+  /** Run the pipeline (or `passes`) up to this pass and print its result. */
+  after?: string;
   printAfterAll: boolean;
   wgsl: boolean;
 }
@@ -35,34 +37,35 @@ export async function runIr(o: IrOptions): Promise<number> {
     }
     graph = ex.trace();
   }
+  let passes: Pass[] = [...PASSES];
   if (o.passes) {
-    const known = PASSES.map((p) => p.name);
-    const unknown = o.passes.filter((p) => !known.includes(p));
+    const unknown = o.passes.filter((p) => !PASSES_BY_NAME.has(p));
     if (unknown.length) {
-      process.stderr.write(`axonic: unknown pass ${unknown.join(', ')} (passes: ${known.join(', ')})\n`);
+      process.stderr.write(`axonic: unknown pass ${unknown.join(', ')} (passes: ${[...PASSES_BY_NAME.keys()].join(', ')})\n`);
       return 2;
     }
+    passes = o.passes.map((p) => PASSES_BY_NAME.get(p)!);
   }
-  if (!o.passes && !o.printAfterAll && !o.wgsl) {
+  if (o.after) {
+    const stop = passes.findIndex((p) => p.name === o.after);
+    if (stop < 0) {
+      process.stderr.write(`axonic: --after ${o.after} names no pass of the pipeline (${passes.map((p) => p.name).join(', ')})\n`);
+      return 2;
+    }
+    passes = passes.slice(0, stop + 1);
+  }
+  if (!o.passes && !o.after && !o.printAfterAll && !o.wgsl) {
     out(printGraph(graph));
     return 0;
   }
-  if (o.wgsl) {
+  if (o.wgsl && !o.passes && !o.after) {
     const program = compileProgram(graph, DEFAULT_LIMITS, { debug: 0 });
     for (const k of program.kernels) out(`// ${k.name}\n${k.wgsl}`);
     return 0;
   }
-  // Run the chosen passes stage by stage, so that a pipeline may stop at any stage.
-  const chosen = o.passes ? PASSES.filter((p) => o.passes!.includes(p.name)) : PASSES;
-  let stage: Stage = { kind: 'graph', graph };
-  for (const pass of chosen) {
-    if (pass.from !== stage.kind) {
-      process.stderr.write(`axonic: pass ${pass.name} needs the ${pass.from} stage, the pipeline is at ${stage.kind}\n`);
-      return 2;
-    }
-    stage = pass.run(stage, { limits: DEFAULT_LIMITS });
-    if (o.printAfterAll) out(`// after ${pass.name}\n${formatStage(stage)}`);
-  }
+  const stage = runStages(graph, DEFAULT_LIMITS, { debug: 0 }, passes, (pass, s) => {
+    if (o.printAfterAll) out(`// after ${pass.name}\n${formatStage(s)}`);
+  });
   if (!o.printAfterAll) out(formatStage(stage));
   return 0;
 }

@@ -10,7 +10,10 @@ commands:
   ir [FILE.ir]        print the text IR: of FILE (parsed and verified), or of a built-in example
       --example NAME  built-in example to trace (default: mlp; see --list)
       --list          list the built-in examples
-      --passes LIST   run compiler passes (comma separated, e.g. verify,split-wide,lower)
+      --passes LIST   run these compiler passes in this order (comma separated, e.g.
+                      verify,split-wide,lower for the unfused kernel plan)
+      --after PASS    run the pipeline up to PASS and print its result (e.g. --after fuse:
+                      each kernel's anchor, inputs and expressions)
       --print-after-all  print the IR or plan after every pass
       --wgsl          print the generated WGSL kernels
   info                print the WebGPU adapter axonic runs on, and its limits
@@ -30,6 +33,7 @@ export async function main(argv: string[]): Promise<number> {
             example: { type: 'string' },
             list: { type: 'boolean' },
             passes: { type: 'string' },
+            after: { type: 'string' },
             'print-after-all': { type: 'boolean' },
             wgsl: { type: 'boolean' },
           },
@@ -41,6 +45,7 @@ export async function main(argv: string[]): Promise<number> {
           example: values.example,
           list: values.list ?? false,
           passes: values.passes?.split(',').filter(Boolean),
+          after: values.after,
           printAfterAll: values['print-after-all'] ?? false,
           wgsl: values.wgsl ?? false,
         });

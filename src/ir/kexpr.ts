@@ -21,13 +21,26 @@ export type KExpr =
   | { readonly k: 'select'; readonly pred: KExpr; readonly a: KExpr; readonly b: KExpr; readonly dtype: DType }
   | { readonly k: 'cast'; readonly arg: KExpr; readonly from: DType; readonly dtype: DType }
   /** A helper function from a registry entry's WGSL prelude (e.g. the counter-based RNG). */
-  | { readonly k: 'call'; readonly fn: string; readonly args: readonly KExpr[]; readonly dtype: DType };
+  | { readonly k: 'call'; readonly fn: string; readonly args: readonly KExpr[]; readonly dtype: DType }
+  /** In an epilogue: the value the kernel's anchor computed (the reduction, the dot product) here. */
+  | { readonly k: 'acc'; readonly dtype: DType }
+  /** Renderer-internal: WGSL text standing for a value of the kernel (an accumulator, an index). */
+  | { readonly k: 'raw'; readonly text: string; readonly dtype: DType };
 
 export const lit = (dtype: DType, value: number): KExpr => ({ k: 'lit', dtype, value });
 export const u32 = (value: number): KExpr => ({ k: 'lit', dtype: 'u32', value });
 export const coord = (axis: number): KExpr => ({ k: 'coord', axis });
 export const dimExpr = (dim: Dim): KExpr => (typeof dim === 'number' ? u32(dim) : { k: 'dim', dim });
 export const load = (input: number, coords: readonly KExpr[]): KExpr => ({ k: 'load', input, coords });
+export const raw = (text: string, dtype: DType): KExpr => ({ k: 'raw', text, dtype });
+export const acc = (dtype: DType): KExpr => ({ k: 'acc', dtype });
+
+/** An epilogue with `value` in place of the anchor's `acc`. */
+export const withAcc = (e: KExpr, value: KExpr): KExpr => rewriteExpr(e, (x) => (x.k === 'acc' ? value : x));
+
+/** `e` with coordinate i replaced by coords[i] (coordinates past the list stay). */
+export const atCoords = (e: KExpr, coords: readonly KExpr[]): KExpr =>
+  rewriteExpr(e, (x) => (x.k === 'coord' && x.axis < coords.length ? coords[x.axis] : x));
 
 const isLit = (e: KExpr, v: number): boolean => e.k === 'lit' && e.value === v;
 
@@ -69,6 +82,9 @@ export const dimProduct = (dims: readonly Dim[]): KExpr => dims.reduce<KExpr>((a
 
 /** Row-major linear index of `coords` in an array of shape `dims`. */
 export function linearize(coords: readonly KExpr[], dims: readonly Dim[]): KExpr {
+  // A reshape's coordinates are delinearize(L, dims): their linear index is L itself.
+  const source = delinearizedFrom(coords, dims);
+  if (source) return source;
   let acc: KExpr = u32(0);
   for (let i = 0; i < coords.length; i++) acc = iadd(imul(acc, dimExpr(dims[i])), coords[i]);
   return acc;
@@ -84,6 +100,134 @@ export function delinearize(index: KExpr, dims: readonly Dim[]): KExpr[] {
     rest = idiv(rest, size);
   }
   return out;
+}
+
+/** The L with delinearize(L, dims) equal to `coords`, if there is one. */
+function delinearizedFrom(coords: readonly KExpr[], dims: readonly Dim[]): KExpr | undefined {
+  if (coords.length < 2 || coords.length !== dims.length) return undefined;
+  const last = coords[coords.length - 1];
+  if (last.k !== 'binary' || last.op !== 'rem') return undefined;
+  const candidate = last.a;
+  const again = delinearize(candidate, dims);
+  return again.every((c, i) => exprKey(c) === exprKey(coords[i])) ? candidate : undefined;
+}
+
+/** The direct subexpressions of `e`, in a fixed order (what `withChildren` takes back). */
+export function children(e: KExpr): readonly KExpr[] {
+  switch (e.k) {
+    case 'load':
+      return e.coords;
+    case 'unary':
+    case 'cast':
+      return [e.arg];
+    case 'binary':
+      return [e.a, e.b];
+    case 'select':
+      return [e.pred, e.a, e.b];
+    case 'call':
+      return e.args;
+    default:
+      return [];
+  }
+}
+
+/** `e` with its direct subexpressions replaced (in `children` order). */
+export function withChildren(e: KExpr, kids: readonly KExpr[]): KExpr {
+  switch (e.k) {
+    case 'load':
+      return { ...e, coords: kids };
+    case 'unary':
+    case 'cast':
+      return { ...e, arg: kids[0] };
+    case 'binary':
+      return { ...e, a: kids[0], b: kids[1] };
+    case 'select':
+      return { ...e, pred: kids[0], a: kids[1], b: kids[2] };
+    case 'call':
+      return { ...e, args: kids };
+    default:
+      return e;
+  }
+}
+
+/**
+ * Rebuilds `e` bottom-up: every node's children are rewritten first, then `f` sees the node with
+ * its new children and returns its replacement (or the node itself).
+ */
+export function rewriteExpr(e: KExpr, f: (node: KExpr) => KExpr): KExpr {
+  const memo = new Map<KExpr, KExpr>();
+  const go = (x: KExpr): KExpr => {
+    const known = memo.get(x);
+    if (known) return known;
+    const kids = children(x);
+    const next = kids.map(go);
+    const rebuilt = next.every((k, i) => k === kids[i]) ? x : withChildren(x, next);
+    const out = f(rebuilt);
+    memo.set(x, out);
+    return out;
+  };
+  return go(e);
+}
+
+/** Visits every node of `e` once per occurrence, parents before children. */
+export function visitExpr(e: KExpr, f: (node: KExpr) => void): void {
+  f(e);
+  for (const c of children(e)) visitExpr(c, f);
+}
+
+const keys = new WeakMap<KExpr, string>();
+
+/** A string that two expressions share exactly when they are structurally equal. */
+export function exprKey(e: KExpr): string {
+  const known = keys.get(e);
+  if (known !== undefined) return known;
+  let key: string;
+  switch (e.k) {
+    case 'lit':
+      key = `${e.dtype}:${Object.is(e.value, -0) ? '-0' : e.value}`;
+      break;
+    case 'coord':
+      key = `c${e.axis}`;
+      break;
+    case 'dim':
+      key = `d:${e.dim}`;
+      break;
+    case 'acc':
+      key = `acc:${e.dtype}`;
+      break;
+    case 'raw':
+      key = `raw:${e.dtype}:${e.text}`;
+      break;
+    case 'load':
+      key = `ld${e.input}[${e.coords.map(exprKey).join(',')}]`;
+      break;
+    case 'unary':
+      key = `${e.op}:${e.dtype}(${exprKey(e.arg)})`;
+      break;
+    case 'binary':
+      key = `${e.op}:${e.dtype}(${exprKey(e.a)},${exprKey(e.b)})`;
+      break;
+    case 'select':
+      key = `sel:${e.dtype}(${exprKey(e.pred)},${exprKey(e.a)},${exprKey(e.b)})`;
+      break;
+    case 'cast':
+      key = `${e.from}->${e.dtype}(${exprKey(e.arg)})`;
+      break;
+    case 'call':
+      key = `${e.fn}:${e.dtype}(${e.args.map(exprKey).join(',')})`;
+      break;
+  }
+  keys.set(e, key);
+  return key;
+}
+
+/** Whether `e` reads coordinate `axis` anywhere. */
+export function usesCoord(e: KExpr, axis: number): boolean {
+  let found = false;
+  visitExpr(e, (x) => {
+    if (x.k === 'coord' && x.axis === axis) found = true;
+  });
+  return found;
 }
 
 /** The dtype an expression evaluates to, given the dtypes of the kernel inputs. */
@@ -122,5 +266,9 @@ export function formatExpr(e: KExpr): string {
       return `${e.dtype}(${formatExpr(e.arg)})`;
     case 'call':
       return `${e.fn}(${e.args.map(formatExpr).join(', ')})`;
+    case 'acc':
+      return 'acc';
+    case 'raw':
+      return e.text;
   }
 }

@@ -20,6 +20,11 @@ export interface Program {
   readonly inputs: readonly number[];
   /** Buffer id of each program output (one may appear twice, or be an input). */
   readonly outputs: readonly number[];
+  /**
+   * Outputs computed in place in the buffer of a donated input (JAX's donate_argnums): the
+   * call hands that buffer to the output and the caller's argument array is used up.
+   */
+  readonly donated?: readonly { readonly output: number; readonly input: number }[];
 }
 
 export interface BufferDecl {
@@ -94,6 +99,11 @@ export interface KernelLimits {
   readonly maxComputeWorkgroupStorageSize: number;
   readonly maxComputeWorkgroupsPerDimension: number;
   readonly maxStorageBufferBindingSize: number;
+  /**
+   * How the adapter runs shaders, for tuning only (never for correctness): 'software' adapters
+   * (lavapipe, SwiftShader) run a workgroup on one CPU thread and pay much per invocation.
+   */
+  readonly adapterKind?: 'software' | 'hardware';
 }
 
 /** WebGPU's guaranteed minimums: code generated for these runs on every adapter. */

@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { compileProgram } from '../../passes/compile.ts';
 import { formatPlan } from '../../passes/kernel-plan.ts';
 import { lowerGraph } from '../../passes/lower.ts';
-import { PASSES, runPasses, type Pass } from '../../passes/manager.ts';
-import { literal, SizesLayout } from '../../passes/wgsl/common.ts';
+import { LOWER_UNFUSED, PASSES, runPasses, type Pass } from '../../passes/manager.ts';
+import { literal } from '../../passes/wgsl/literals.ts';
+import { SizesLayout } from '../../passes/wgsl/sizes.ts';
 import {
   DEFAULT_LIMITS, GraphBuilder, LimitError, VerifyError,
   type Graph, type Step, type TensorType, type Value,
@@ -20,18 +21,21 @@ function graph(inputs: TensorType[], body: (b: GraphBuilder, xs: Value[]) => Val
 const dispatches = (steps: readonly Step[]): Step[] =>
   steps.flatMap((s) => (s.kind === 'loop' ? dispatches(s.body) : s.kind === 'dispatch' ? [s] : []));
 
+/** The pipeline with one kernel per primitive. */
+const UNFUSED = PASSES.map((p) => (p.name === 'fuse' ? LOWER_UNFUSED : p));
+
 describe('lowering to kernel plans', () => {
   it('prints a kernel plan with broadcast loads', () => {
     const g = graph([f32('N', 3), f32(3)], (b, [x, y]) => [b.add1('add', [x, y], {})]);
-    const [step] = lowerGraph(g).steps;
+    const [step] = lowerGraph(g, DEFAULT_LIMITS).steps;
     if (step.kind !== 'kernel') throw new Error('expected a kernel');
     expect(formatPlan(step.plan)).toBe(
       [
         'kernel add',
         '  in0: f32[N,3] = b0',
         '  in1: f32[3] = b1',
-        '  out: f32[N,3] = b2',
-        '  map out[N,3][c...] = add(in0[c0,c1], in1[c1])',
+        '  map over [N,3]',
+        '  out0: f32[N,3] = b2 <- add(in0[c0,c1], in1[c1])',
       ].join('\n'),
     );
   });
@@ -43,17 +47,14 @@ describe('lowering to kernel plans', () => {
       return [b.add1('add', [b.add1('mul', [x, two], {}), dense], {})];
     });
     const p = compileProgram(g);
-    expect(p.buffers.map((b) => b.kind)).toEqual(['input', 'const', 'temp', 'temp']);
+    expect(p.buffers.map((b) => b.kind)).toEqual(['input', 'const', 'temp']);
     expect(p.buffers[1].data).toEqual([1, 2, 3]);
-    expect(p.kernels.map((k) => k.plan.split('\n').pop())).toEqual([
-      '  map out[2,3][c...] = mul(in0[c0,c1], 2f)',
-      '  map out[2,3][c...] = add(in0[c0,c1], in1[c1])',
-    ]);
+    expect(p.kernels.map((k) => k.plan.split('\n').pop())).toEqual(['  out0: f32[2,3] <- add(mul(in0[c0,c1], 2f), in1[c1])']);
   });
 
   it('shares one kernel between identical dispatches', () => {
     const g = graph([f32(4), f32(4)], (b, [x, y]) => [b.add1('add', [b.add1('add', [x, y], {}), y], {})]);
-    const p = compileProgram(g);
+    const p = runPasses(g, DEFAULT_LIMITS, {}, UNFUSED);
     expect(p.kernels.length).toBe(1);
     expect(p.steps).toEqual([
       { kind: 'dispatch', kernel: 0, buffers: [0, 1, 2] },
@@ -131,8 +132,8 @@ describe('pass manager', () => {
   const g = graph([f32('N', 3)], (b, [x]) => [b.add1('reduce_max', [b.add1('neg', [x], {})], { axes: [1], keepdims: true })]);
   afterEach(() => vi.unstubAllEnvs());
 
-  it('runs verify, inline-custom-vjp, simplify, split-wide, lower and emit-wgsl in order', () => {
-    expect(PASSES.map((p) => p.name)).toEqual(['verify', 'inline-custom-vjp', 'simplify', 'split-wide', 'lower', 'emit-wgsl']);
+  it('runs verify, inline-custom-vjp, simplify, split-wide, fuse, plan-memory and emit-wgsl in order', () => {
+    expect(PASSES.map((p) => p.name)).toEqual(['verify', 'inline-custom-vjp', 'simplify', 'split-wide', 'fuse', 'plan-memory', 'emit-wgsl']);
   });
 
   it('dumps WGSL at debug 2, the kernel plan at 3 and the IR after each graph pass at 4', () => {
@@ -141,18 +142,19 @@ describe('pass manager', () => {
       compileProgram(g, DEFAULT_LIMITS, { debug, log: (t) => texts.push(t) });
       return texts.map((t) => t.split('\n')[0].replace(/ k\d+_\w+/, '').replace(/ in \d+ ms$/, ''));
     };
-    const summary = '// compiled @main: 2 kernels, 2 steps, 3 buffers';
+    const summary = '// compiled @main: 1 kernels, 1 steps, 2 buffers';
     expect(dumps(0)).toEqual([]);
     expect(dumps(1)).toEqual([summary]);
     expect(dumps(2)).toEqual(['// WGSL of (after emit-wgsl)', summary]);
-    expect(dumps(3)).toEqual(['// kernel plan after lower', '// WGSL of (after emit-wgsl)', summary]);
+    expect(dumps(3)).toEqual(['// kernel plan after fuse', '// kernel plan after plan-memory', '// WGSL of (after emit-wgsl)', summary]);
     expect(dumps(4)).toEqual([
       '// IR after verify',
       '// IR after inline-custom-vjp',
       '// simplify @main: 1 sweep, 0 rewrites, 0 merged, 0 removed',
       '// IR after simplify',
       '// IR after split-wide',
-      '// kernel plan after lower',
+      '// kernel plan after fuse',
+      '// kernel plan after plan-memory',
       '// WGSL of (after emit-wgsl)',
       summary,
     ]);
@@ -162,7 +164,7 @@ describe('pass manager', () => {
     vi.stubEnv('AXONIC_DEBUG', '1');
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     compileProgram(g);
-    expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/^\/\/ compiled @main: 2 kernels/)]);
+    expect(errors.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/^\/\/ compiled @main: 1 kernels/)]);
     errors.mockRestore();
   });
 

@@ -39,8 +39,8 @@ describe('getBackend', () => {
     expect(gpu.kind).toBe('webgpu');
     expect(gpu.adapterName.length).toBeGreaterThan(0);
     expect(describeBackend(gpu)).toBe(`WebGPU on ${gpu.adapterName}`);
-    for (const key of Object.keys(DEFAULT_LIMITS) as (keyof KernelLimits)[]) {
-      expect(gpu.limits[key], key).toBeGreaterThanOrEqual(DEFAULT_LIMITS[key]);
+    for (const key of Object.keys(DEFAULT_LIMITS) as (keyof KernelLimits & keyof GPUSupportedLimits)[]) {
+      expect(gpu.limits[key], key).toBeGreaterThanOrEqual(DEFAULT_LIMITS[key] as number);
       expect(gpu.limits[key], key).toBe(gpu.device.limits[key]);
     }
     expect(await getBackend()).toBe(gpu);

@@ -1,0 +1,46 @@
+import { sizeOf, type Dim, type KernelLimits } from '../../src/ir/index.ts';
+import type { ContractAnchor } from '../kernel-plan.ts';
+
+/**
+ * The contraction kernels the renderer can emit. `lanes`: each invocation a rows×4 block,
+ * vectorised across lanes (fast where lanes are SIMD on a CPU). `tiled`: shared-memory tiles
+ * with a per×per block per invocation (the classic GPU kernel).
+ */
+export type MatmulVariant =
+  | { readonly kind: 'lanes'; readonly laneAxis: 'm' | 'n'; readonly rows: number; readonly workgroup: number }
+  | { readonly kind: 'tiled'; readonly threads: number; readonly per: number; readonly bk: number };
+
+const extent = (dims: readonly Dim[], symbolic: number): number => {
+  const { constant, symbols } = sizeOf(dims);
+  return constant * symbolic ** symbols.length;
+};
+
+const nextPow2 = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
+
+/** The largest tiling the adapter allows: 16×16 invocations (8×8 on small adapters), BK 16 or 8. */
+export function tiledVariant(limits: KernelLimits): MatmulVariant {
+  const fits16 = limits.maxComputeWorkgroupSizeX >= 16 && limits.maxComputeWorkgroupSizeY >= 16;
+  const threads = limits.maxComputeInvocationsPerWorkgroup >= 256 && fits16 ? 16 : 8;
+  const per = 4;
+  const tile = threads * per;
+  const fits = (bk: number) => 2 * tile * bk * 4 <= limits.maxComputeWorkgroupStorageSize;
+  return { kind: 'tiled', threads, per, bk: fits(16) ? 16 : 8 };
+}
+
+/**
+ * Lanes along n, unless the result is tall and narrow (then along m, so that lanes are not
+ * idle); as many lanes per workgroup as the lane axis fills, up to 64.
+ */
+export function lanesVariant(a: ContractAnchor, limits: KernelLimits): MatmulVariant {
+  // A symbolic dim (a batch) counts as large.
+  const m = extent(a.m, 256);
+  const n = extent(a.n, 256);
+  const laneAxis = n >= 32 || n >= m ? 'n' : 'm';
+  const laneExtent = laneAxis === 'n' ? n : m;
+  const workgroup = Math.min(64, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX, nextPow2(Math.ceil(laneExtent / 4)));
+  return { kind: 'lanes', laneAxis, rows: 8, workgroup };
+}
+
+export function chooseMatmulVariant(a: ContractAnchor, limits: KernelLimits): MatmulVariant {
+  return limits.adapterKind === 'software' ? lanesVariant(a, limits) : tiledVariant(limits);
+}
