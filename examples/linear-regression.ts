@@ -45,8 +45,10 @@ export async function fitLinearRegression(seed = 4): Promise<{ m: number; b: num
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const graph = ax.trace(step, { m: ax.spec('f32', []), b: ax.spec('f32', []) }, ax.spec('f32', ['N', 1]), ax.spec('f32', ['N', 1]));
-  console.log('traced IR of one training step:\n');
-  console.log(ax.printGraph(graph));
+  // What runs is the graph after simplify (as the compiler runs it: after autodiff), without the
+  // raw trace's repeated constants and subexpressions.
+  console.log('IR of one training step, as compiled (after simplify):\n');
+  console.log(ax.printGraph(ax.simplify(graph, { afterAutodiff: true })));
   const { m, b, loss, adapter } = await fitLinearRegression();
   console.log(`ran on: ${adapter}`);
   console.log(`after ${STEPS} steps: m = ${m.toFixed(4)}, b = ${b.toFixed(4)} (truth 10, 4), loss before the last step = ${loss.toFixed(4)}`);

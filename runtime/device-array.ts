@@ -4,6 +4,7 @@ import { hostTensor, type HostTensor } from '../src/ir/host-tensor.ts';
 import { formatShape, numElements } from '../src/ir/shape.ts';
 import { poolFor, type BufferPool } from './buffer-pool.ts';
 import type { Backend, GpuBackend } from './device.ts';
+import { formatValues } from './format-values.ts';
 import { readBuffers, uploadTensor, type ReadSource } from './transfer.ts';
 
 interface Owned {
@@ -15,26 +16,100 @@ interface Owned {
 const collected = new FinalizationRegistry<Owned>(({ pool, buffer }) => pool.release(buffer));
 
 /**
+ * The values last read from each GPU array (a copy), so that printing it shows them afterwards.
+ * A WeakMap: the copy goes when the array does.
+ */
+const readValues = new WeakMap<DeviceArray, HostData>();
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
  * An array owned by the runtime: in a GPU buffer on the WebGPU backend, or a float64 host tensor
  * on the CPU backend. Results of `Executable.run` are DeviceArrays; read them with `data()`.
+ *
+ * An eager op's result (`DeviceArray.later`) is a DeviceArray at once, with its dtype and shape,
+ * while its program still compiles and runs; its values and backend come when it is computed.
+ * Every read waits for that, and fails with the op's error if it failed.
  */
 export class DeviceArray {
   readonly shape: readonly number[];
   readonly size: number;
+  private home: Backend | undefined;
   private gpu: Owned | undefined;
   private host: HostTensor | undefined;
   private isDisposed = false;
   private wasDonated = false;
   /** Settles when the call that computed the array has been validated; rejects if it failed. */
   private pending: Promise<void> | undefined;
+  /** Of a `later` array: settles once its values exist (not waiting for validation); rejects if they never will. */
+  private computing: Promise<void> | undefined;
+  private isComputed = true;
+  /** The error its computation or validation failed with, once known (for printing). */
+  private failure: unknown;
 
   private constructor(
-    readonly backend: Backend,
+    home: Backend | undefined,
     readonly dtype: DType,
     shape: readonly number[],
   ) {
+    this.home = home;
     this.shape = Object.freeze([...shape]);
     this.size = numElements(shape);
+  }
+
+  /** Where the array lives: the WebGPU device or the CPU (host arrays and the CPU backend). */
+  get backend(): Backend {
+    if (!this.home) throw this.notComputed('asking where it lives');
+    return this.home;
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /**
+   * An array that `compute` produces (an eager op whose program is still compiling or running):
+   * its dtype and shape are known now; its values and backend once `compute` resolves. Reads wait
+   * for it and for the validation of the call that wrote it; they fail with `compute`'s error.
+   */
+  static later(dtype: DType, shape: readonly number[], compute: Promise<DeviceArray>): DeviceArray {
+    const a = new DeviceArray(undefined, dtype, shape);
+    a.isComputed = false;
+    let validated: Promise<void> = Promise.resolve();
+    a.computing = compute.then((source) => {
+      validated = DeviceArray.ready([source]);
+      a.takeOver(source);
+    });
+    a.computing.catch(() => undefined);
+    a.awaitBefore(a.computing.then(() => validated));
+    return a;
+  }
+
+  /** Moves `source`'s storage into this `later` array; `source` is left disposed. */
+  private takeOver(source: DeviceArray): void {
+    if (source.dtype !== this.dtype || source.shape.join() !== this.shape.join())
+      throw new AxonicError(`internal: ${source.describe()} computed for a ${this.describe()} array`);
+    this.isComputed = true;
+    if (this.isDisposed) return source.dispose();
+    this.home = source.home;
+    this.host = source.host;
+    if (source.gpu) {
+      collected.unregister(source);
+      this.gpu = source.gpu;
+      collected.register(this, this.gpu, this);
+    }
+    source.gpu = source.host = undefined;
+    source.isDisposed = true;
+  }
+
+  /** Whether the values exist (false while an eager op's program compiles or runs). */
+  get computed(): boolean {
+    return this.isComputed;
+  }
+
+  /** Resolves once every array's values exist; rejects if one's computation failed. Unlike `ready`, does not wait for validation. */
+  static async whenComputed(arrays: readonly DeviceArray[]): Promise<void> {
+    await Promise.all(arrays.map((a) => a.computing));
   }
 
   /** Uploads host values (converted to the dtype; bool as 0/1). */
@@ -79,14 +154,23 @@ export class DeviceArray {
   /** The GPU buffer holding the values (at least 16 bytes; may be larger than the tensor). */
   gpuBuffer(): GPUBuffer {
     this.checkAlive();
-    if (!this.gpu) throw new AxonicError(`${this} lives on the CPU backend and has no GPU buffer`);
+    if (!this.isComputed) throw this.notComputed('using its buffer');
+    if (!this.gpu) throw new AxonicError(`${this.describe()} lives on the CPU backend and has no GPU buffer`);
     return this.gpu.buffer;
   }
 
   /** The host tensor of a CPU-resident array (not a copy: do not modify it). */
   residentHost(): HostTensor | undefined {
     this.checkAlive();
+    if (!this.isComputed) throw this.notComputed('reading it on the host');
     return this.host;
+  }
+
+  private notComputed(doing: string): AxonicError {
+    if (this.failure !== undefined) return new AxonicError(`${this.describe()} array was never computed: ${this.status()}`);
+    return new AxonicError(
+      `${this.describe()} array is still being computed: await DeviceArray.ready([array]) (or array.data()) before ${doing}`,
+    );
   }
 
   /** Makes reads wait for `check` (the validation of the call that writes this array) and fail with it. */
@@ -94,7 +178,7 @@ export class DeviceArray {
     const previous = this.pending;
     this.pending = previous ? Promise.all([previous, check]).then(() => undefined) : check;
     // The rejection is delivered to readers; an array nobody reads must not crash the process.
-    this.pending.catch(() => undefined);
+    this.pending.catch((e: unknown) => (this.failure ??= e));
   }
 
   /** Resolves once the calls that computed these arrays are validated; rejects with their error. */
@@ -129,6 +213,7 @@ export class DeviceArray {
   dispose(): void {
     if (this.isDisposed) return;
     this.isDisposed = true;
+    readValues.delete(this);
     if (this.gpu) {
       collected.unregister(this);
       this.gpu.pool.release(this.gpu.buffer);
@@ -137,8 +222,37 @@ export class DeviceArray {
     this.host = undefined;
   }
 
+  /** `f32[2,3]`, and where the array lives once that is known. */
+  private describe(): string {
+    return `${this.dtype}${formatShape(this.shape)}${this.home ? ` on ${this.home.kind}` : ''}`;
+  }
+
+  /**
+   * `DeviceArray f32[2] on webgpu [2, 3]`: dtype, shape, where it lives and its values as NumPy
+   * prints them (summarised past 1000 elements), on a new line from two dimensions up. Values are
+   * shown when the host has them (host arrays, the CPU backend, GPU arrays once read); otherwise
+   * the text says how to read them.
+   */
   toString(): string {
-    return `DeviceArray(${this.dtype}${formatShape(this.shape)} on ${this.backend.kind})`;
+    const head = `DeviceArray ${this.describe()}`;
+    const values = this.isDisposed ? undefined : (this.host?.data ?? readValues.get(this));
+    if (values) return `${head}${this.shape.length >= 2 ? '\n' : ' '}${formatValues(this.dtype, this.shape, values)}`;
+    return `${head} (${this.status()})`;
+  }
+
+  private status(): string {
+    if (this.isDisposed) return 'disposed';
+    if (this.failure !== undefined) {
+      const message = this.failure instanceof Error ? this.failure.message : String(this.failure);
+      return `failed: ${message.split('\n')[0]}`;
+    }
+    if (!this.isComputed) return 'being computed; `await array.data()` reads its values';
+    return 'values on the GPU; `await array.data()` reads them';
+  }
+
+  /** What `console.log` and `util.inspect` show in Node. */
+  [INSPECT](): string {
+    return this.toString();
   }
 
   checkAlive(): void {
@@ -179,7 +293,10 @@ export async function readAll(arrays: readonly DeviceArray[]): Promise<HostData[
   await Promise.all(
     [...perDevice].map(async ([backend, { sources, indices }]) => {
       const data = await readBuffers(backend, sources);
-      indices.forEach((index, k) => (results[index] = data[k]));
+      indices.forEach((index, k) => {
+        results[index] = data[k];
+        readValues.set(arrays[index], data[k].slice());
+      });
     }),
   );
   return results;

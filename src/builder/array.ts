@@ -3,7 +3,7 @@ import { getBackend, type CpuBackend } from '../../runtime/device.ts';
 import { dtypeOfHostData, hostTensor, InputError, isDType, type DType, type HostTensor } from '../ir/index.ts';
 
 /** Arrays that `ax.array` makes live on the host until a program needs them on the device. */
-const HOST: CpuBackend = { kind: 'cpu', reason: 'host array (uploaded when a compiled function uses it)' };
+export const HOST: CpuBackend = { kind: 'cpu', reason: 'host array (uploaded when a compiled function uses it)' };
 
 export type NestedNumbers = number | boolean | readonly NestedNumbers[];
 export type ArrayData = ArrayLike<number> | NestedNumbers;
@@ -17,6 +17,29 @@ function inferShape(data: ArrayData): number[] {
   }
   if (shape.length === 0 && typeof data === 'object') shape.push((data as ArrayLike<number>).length);
   return shape;
+}
+
+/**
+ * Checks that nested lists are rectangular (as NumPy requires): the first list whose length
+ * differs from the inferred shape, or a number where a list belongs, is named by its path.
+ */
+function checkRectangular(data: unknown, shape: readonly number[], path: string): void {
+  const axis = path.split('[').length - 1;
+  if (axis === shape.length) {
+    if (Array.isArray(data))
+      throw new InputError(path, 'a number, as at the same depth elsewhere', `a list of ${data.length}`, 'nested lists must be rectangular');
+    return;
+  }
+  if (!Array.isArray(data))
+    throw new InputError(path, `a list of ${shape[axis]} elements, as data[0]${'[0]'.repeat(axis - 1)} has`, `a ${typeof data}`, 'nested lists must be rectangular');
+  if (data.length !== shape[axis])
+    throw new InputError(
+      path,
+      `${shape[axis]} elements, as ${axis === 0 ? 'inferred' : `data${'[0]'.repeat(axis)} has`}`,
+      `${data.length}`,
+      `nested lists must be rectangular; the first elements give shape [${shape.join(',')}]`,
+    );
+  data.forEach((x, i) => checkRectangular(x, shape, `${path}[${i}]`));
 }
 
 function flat(data: ArrayData): ArrayLike<number> {
@@ -39,6 +62,7 @@ function firstLeaf(data: ArrayData): unknown {
  */
 export function array(data: ArrayData, shape?: readonly number[], dtype?: DType): DeviceArray {
   if (dtype !== undefined && !isDType(dtype)) throw new InputError('dtype', 'f32, i32, u32 or bool', String(dtype));
+  if (shape === undefined && Array.isArray(data)) checkRectangular(data, inferShape(data), 'data');
   const s = shape ?? inferShape(data);
   const values = flat(data);
   const d =
@@ -53,6 +77,7 @@ export function array(data: ArrayData, shape?: readonly number[], dtype?: DType)
 export async function devicePut(x: DeviceArray | HostTensor): Promise<DeviceArray> {
   const backend = await getBackend();
   if (x instanceof DeviceArray) {
+    await DeviceArray.ready([x]); // an eager result: computed, and not failed
     if (x.backend === backend) return x;
     const host = x.residentHost() ?? (await x.toHostTensor());
     return DeviceArray.fromHostTensor(backend, host);

@@ -4,6 +4,7 @@ import { callSite } from './location.ts';
 import { liftAs, type Operand } from './operand.ts';
 import { Tensor } from './tensor.ts';
 import { inlineInto, traceSub, type SubTrace } from './subtrace.ts';
+import { argumentPaths } from './trace.ts';
 import { TraceError } from './trace-context.ts';
 import { flatten, numLeaves, unflatten, type Tree, type TreeDef } from './tree.ts';
 import { emit } from './emit.ts';
@@ -67,17 +68,26 @@ export function valueAndGrad(fn: Fn, opts: GradOptions = {}): (...args: any[]) =
     } else if (outDef.kind !== 'leaf') {
       throw new TraceError('ax.grad: the function must return a single scalar array (use hasAux for extra results)');
     }
-    const out = outLeaves[0];
-    if (out.type.shape.length !== 0 || out.type.dtype !== 'f32')
-      throw new ShapeError('grad', `the differentiated function must return an f32 scalar, got ${formatType(out.type)}`, [formatType(out.type)], callSite());
+    // The arguments first: an integer argument makes an integer output too, and is the cause.
     const ranges = leafRanges(sub.inDef);
+    const paths = argumentPaths(fn, sub.inDef);
     const wrt: number[] = [];
     for (const i of nums)
       for (let j = ranges[i][0]; j < ranges[i][1]; j++) {
-        if (graph.inputs[j].type.dtype !== 'f32')
-          throw new ShapeError('grad', `argument ${i} has an ${graph.inputs[j].type.dtype} leaf; only f32 arrays can be differentiated`, [formatType(graph.inputs[j].type)], callSite());
+        const type = graph.inputs[j].type;
+        if (type.dtype !== 'f32')
+          throw new ShapeError(
+            'grad',
+            `cannot differentiate with respect to ${paths[j]} (${formatType(type)}): only f32 arrays have gradients; ` +
+              `cast it with .astype('f32') before the call, or leave argument ${i} out of argnums`,
+            [formatType(type)],
+            callSite(),
+          );
         wrt.push(j);
       }
+    const out = outLeaves[0];
+    if (out.type.shape.length !== 0 || out.type.dtype !== 'f32')
+      throw new ShapeError('grad', `the differentiated function must return an f32 scalar, got ${formatType(out.type)}`, [formatType(out.type)], callSite());
     const vg = vjpGraph(graph, wrt, [0]);
     const one = liftAs('grad', sub.ctx, 1, 'f32').value;
     const results = inlineInto(sub.ctx, vg, [...sub.args.map((t) => t.value), ...sub.closedOver, one]);

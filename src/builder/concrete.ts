@@ -19,10 +19,10 @@ export const isConcrete = (x: unknown): x is Concrete => x instanceof DeviceArra
  */
 export function concreteHost(op: string, x: Concrete): HostTensor {
   if (!(x instanceof DeviceArray)) return x;
-  const host = x.residentHost();
+  const host = x.computed ? x.residentHost() : undefined; // an eager result still computing has no host values yet
   if (host) return host;
   throw new TraceError(
-    `ax.${op}: ${x.dtype}${formatShape(x.shape)} array lives in a GPU buffer and cannot be embedded in a traced ` +
+    `ax.${op}: ${x.dtype}${formatShape(x.shape)} array ${x.computed ? 'lives in a GPU buffer' : 'is still being computed'} and cannot be embedded in a traced ` +
       `function as a constant; pass it to the jit function as an argument instead`,
   );
 }

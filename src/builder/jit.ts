@@ -4,7 +4,9 @@ import { getBackend, type Backend, type GpuBackend } from '../../runtime/device.
 import { Executable } from '../../runtime/executor.ts';
 import { evaluate } from '../../runtime/reference.ts';
 import { bindDims, formatShape, formatType, hostTensor, InputError, type HostTensor } from '../ir/index.ts';
+import { missingArgument, plainArrayArgument, structureError } from './call-errors.ts';
 import { isConcrete } from './concrete.ts';
+import { explainLimit } from './limit-errors.ts';
 import { Spec } from './spec.ts';
 import { Tensor } from './tensor.ts';
 import { argumentPaths, traceFunction, type ArgTree, type TracedFunction, type TraceableFn } from './trace.ts';
@@ -90,15 +92,10 @@ function toArgument(leaf: unknown, path: string): DeviceArray | HostTensor {
 const describeArg = (a: DeviceArray | HostTensor): string => `${a.dtype}${formatShape(a.shape)}`;
 
 /** Checks a call against declared specs; throws InputError naming the argument path. */
-function checkAgainst(traced: TracedFunction, def: TreeDef, args: readonly (DeviceArray | HostTensor)[]): void {
-  if (treeDefKey(def) !== treeDefKey(traced.inDef))
-    throw new InputError(
-      'list',
-      `arguments shaped like ${treeDefKey(traced.inDef)}`,
-      treeDefKey(def),
-      'argument structure differs from the specs',
-    );
+function checkAgainst(fn: TraceableFn, traced: TracedFunction, def: TreeDef, args: readonly (DeviceArray | HostTensor)[]): void {
   const inputs = traced.graph.inputs;
+  if (treeDefKey(def) !== treeDefKey(traced.inDef))
+    throw structureError(fn, traced.inDef, def, inputs.map((v) => v.type));
   args.forEach((a, i) => {
     const declared = inputs[i].type;
     if (a.dtype !== declared.dtype)
@@ -118,18 +115,25 @@ async function runOn(
   onCompile: () => void,
 ): Promise<DeviceArray[]> {
   const { graph, inPaths } = entry.traced;
+  // Eager results may still be computing; a failed one fails this call rather than feed it stale data.
+  await DeviceArray.ready(args.filter((a): a is DeviceArray => a instanceof DeviceArray));
   if (backend.kind === 'cpu') {
     const hosts = await Promise.all(args.map((a) => (a instanceof DeviceArray ? (a.residentHost() ?? a.toHostTensor()) : a)));
     return evaluate(graph, hosts).map((t) => DeviceArray.fromHostTensor(backend, t));
   }
-  let exe = entry.executables.get(backend);
-  if (!exe) {
-    onCompile();
-    exe = Executable.create(backend, compileProgram(graph, backend.limits, { donate: entry.donate }));
-    exe.catch(() => entry.executables.delete(backend));
-    entry.executables.set(backend, exe);
+  try {
+    let exe = entry.executables.get(backend);
+    if (!exe) {
+      onCompile();
+      exe = Executable.create(backend, compileProgram(graph, backend.limits, { donate: entry.donate }));
+      exe.catch(() => entry.executables.delete(backend));
+      entry.executables.set(backend, exe);
+    }
+    return await (await exe).runChecked(args, inPaths);
+  } catch (e) {
+    const bound = bindDims(graph.inputs.map((v) => v.type.shape), args.map((a) => a.shape));
+    throw explainLimit(e, graph, inPaths, backend.limits.maxStorageBufferBindingSize, 'binding' in bound ? bound.binding : undefined);
   }
-  return (await exe).runChecked(args, inPaths);
 }
 
 /**
@@ -157,11 +161,18 @@ export function jit<F extends TraceableFn>(fn: F, opts: JitOptions = {}): JitFun
     let entry: Entry | undefined;
     if (opts.specs) {
       entry = declared ??= traceEntry(opts.specs);
-      checkAgainst(entry.traced, def, args);
+      checkAgainst(fn, entry.traced, def, args);
     } else {
       const key = `${treeDefKey(def)}|${args.map(describeArg).join(';')}`;
       entry = cache.get(key);
-      if (!entry) cache.set(key, (entry = traceEntry([...(unflatten(def, args) as ArgTree[])])));
+      if (!entry) {
+        try {
+          entry = traceEntry([...(unflatten(def, args) as ArgTree[])]);
+        } catch (e) {
+          throw missingArgument(fn, callArgs.length, e) ?? plainArrayArgument(fn, callArgs, e) ?? e;
+        }
+        cache.set(key, entry);
+      }
     }
     const outputs = await runOn(await (opts.backend ?? getBackend()), entry, args, () => compileCount++);
     return unflatten(entry.traced.outDef, outputs);

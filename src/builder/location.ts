@@ -15,7 +15,7 @@ const cwd = (): string | undefined =>
 const FRAME = /^\s*at (?:.*?\()?(.+?):(\d+):(\d+)\)?\s*$/;
 
 /** The first frame of a stack outside the library, or undefined when the stack holds none. */
-function userFrame(stack: string): SourceLoc | undefined {
+export function userFrame(stack: string): SourceLoc | undefined {
   for (const line of stack.split('\n').slice(1)) {
     const m = FRAME.exec(line);
     if (!m) continue;

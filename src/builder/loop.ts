@@ -1,9 +1,14 @@
-import { formatType, sameType, type Graph } from '../ir/index.ts';
+import { formatLoc, formatType, sameType, ShapeError, type Graph, type SourceLoc } from '../ir/index.ts';
 import { callSite } from './location.ts';
 import { lift, liftAs, type Operand } from './operand.ts';
 import { Tensor } from './tensor.ts';
-import { requireTrace, TraceError, withNewTrace } from './trace-context.ts';
-import { flatten, leafPaths, unflatten, type Tree } from './tree.ts';
+import { requireTrace, TraceError, withNewTrace, type TraceContext } from './trace-context.ts';
+import { flatten, leafPaths, treeDefKey, unflatten, type Tree } from './tree.ts';
+
+/** The user's line that made `t` in trace `ctx`, when a node of that trace made it. */
+function madeAt(ctx: TraceContext, t: Tensor): SourceLoc | undefined {
+  return ctx.builder.nodes.find((n) => n.outputs.includes(t.value))?.loc;
+}
 
 /** A loop state: one Tensor or a tree of them (arrays and plain objects). */
 export type LoopState = Tree<Tensor>;
@@ -34,12 +39,25 @@ export function loop<S extends LoopState>(trips: number, body: (state: S, i: Ten
     const state = unflatten(def, counted ? inputs.slice(0, -1) : inputs) as S;
     const result = body(state, counted ? inputs[inputs.length - 1] : (undefined as unknown as Tensor));
     const { leaves: outs, def: outDef } = flatten<Operand>(result as Tree<Operand>);
-    if (outs.length !== leaves.length || JSON.stringify(outDef) !== JSON.stringify(def))
-      throw new TraceError(`ax.loop: the body must return a state with the structure of the initial state (${paths.join(', ')})`);
+    if (outs.length !== leaves.length || treeDefKey(outDef) !== treeDefKey(def))
+      throw new ShapeError(
+        'loop',
+        `the body must return a state with the structure of the initial state (${paths.join(', ')}), got ${outs.length} arrays`,
+        initial.map(formatType),
+        loc,
+      );
     const next = outs.map((leaf, i) => {
       const t = liftAs('loop', inner, leaf, initial[i].dtype);
-      if (!sameType(t.value.type, initial[i].value.type))
-        throw new TraceError(`ax.loop: the body returns ${formatType(t)} for ${paths[i]}, but the state is ${formatType(initial[i])}`);
+      if (!sameType(t.value.type, initial[i].value.type)) {
+        const made = madeAt(inner, t);
+        throw new ShapeError(
+          'loop',
+          `the body returns ${formatType(t)} for ${paths[i]}, but the state is ${formatType(initial[i])}: return a new ` +
+            `${paths[i]} of the same shape and dtype${made ? ` (the body made it at ${formatLoc(made)})` : ''}`,
+          [formatType(initial[i])],
+          loc,
+        );
+      }
       return t;
     });
     if (counted) next.push(liftAs('loop', inner, inputs[inputs.length - 1].add(1), 'i32'));

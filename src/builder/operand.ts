@@ -1,6 +1,7 @@
-import { formatType, type DType } from '../ir/index.ts';
+import { formatLoc, formatType, type DType } from '../ir/index.ts';
 import { concreteHost, isConcrete, type Concrete } from './concrete.ts';
 import { emit } from './emit.ts';
+import { callSite } from './location.ts';
 import { checkLiteral, resultDType, weakKindOf, type OperandType } from './promote.ts';
 import { Tensor } from './tensor.ts';
 import { checkOwner, requireTrace, TraceError, type TraceContext } from './trace-context.ts';
@@ -16,6 +17,7 @@ export function operandType(x: Operand): OperandType {
 function describe(x: unknown): string {
   if (x instanceof Tensor) return `Tensor ${formatType(x)}`;
   if (x === null) return 'null';
+  if (x === undefined) return 'undefined (a missing argument or property?)';
   if (Array.isArray(x)) return 'a JS array (wrap it with ax.array(data, shape))';
   return typeof x === 'object' ? `a ${x.constructor?.name ?? 'object'}` : `a ${typeof x}`;
 }
@@ -25,8 +27,13 @@ export function traceOf(op: string, operands: readonly unknown[]): TraceContext 
   const ctx = requireTrace(op);
   operands.forEach((x, i) => {
     if (x instanceof Tensor) checkOwner(op, x.ctx, ctx, `operand ${i} (${formatType(x)})`);
-    else if (!(typeof x === 'number' || typeof x === 'boolean' || isConcrete(x)))
-      throw new TraceError(`ax.${op}: operand ${i} is ${describe(x)}; expected a Tensor, a concrete array, a number or a boolean`);
+    else if (!(typeof x === 'number' || typeof x === 'boolean' || isConcrete(x))) {
+      const loc = callSite();
+      throw new TraceError(
+        `ax.${op}: operand ${i} is ${describe(x)}; expected a Tensor, a concrete array, a number or a boolean` +
+          (loc ? ` (at ${formatLoc(loc)})` : ''),
+      );
+    }
   });
   return ctx;
 }

@@ -163,6 +163,10 @@ export function index(x: Operand, i: number): Tensor {
   const t = lift('index', x);
   if (t.ndim === 0) throw fail('index', t, 'cannot index a scalar');
   const n = t.shape[0];
+  if (!Number.isInteger(i)) throw fail('index', t, `index ${i} is not an integer`);
+  if (!isSymbol(n) && (i < -n || i >= n))
+    throw fail('index', t, `index ${i} is out of range for axis 0 of size ${n}: use an index in ${-n} … ${n - 1}`);
+  if (isSymbol(n) && i < 0) throw fail('index', t, `index ${i} counts from the end of axis 0, whose size ${n} is symbolic: use an index >= 0`);
   const k = i < 0 && !isSymbol(n) ? i + (n as number) : i;
   const limits = t.shape.map((d, ax) => (ax === 0 ? k + 1 : d));
   return reshape(slice(t, t.shape.map((_, ax) => (ax === 0 ? k : 0)), limits), t.shape.slice(1));

@@ -4,12 +4,23 @@
  * (destructured, rest, with a default) or a function whose text cannot be read gets `arg<i>`.
  */
 export function parameterNames(fn: (...args: never[]) => unknown, count: number): string[] {
-  if (!parsed.has(fn)) parsed.set(fn, parameterList(Function.prototype.toString.call(fn)));
+  const source = wrappedBy.get(fn) ?? fn;
+  if (!parsed.has(fn)) parsed.set(fn, parameterList(Function.prototype.toString.call(source)));
   const listed = parsed.get(fn);
   return Array.from({ length: count }, (_, i) => {
     const name = listed?.[i]?.trim();
     return name && /^[A-Za-z_$][\w$]*$/.test(name) ? name : `arg${i}`;
   });
+}
+
+/** Wrappers (eager ax functions) whose parameters are those of the function they wrap. */
+const wrappedBy = new WeakMap<object, object>();
+
+/** Gives `wrapper` the name, length and parameter names of `fn` (so `ax.jit(ax.sin)` names its argument x). */
+export function sameParameters(wrapper: object, fn: (...args: never[]) => unknown): void {
+  wrappedBy.set(wrapper, wrappedBy.get(fn) ?? fn);
+  Object.defineProperty(wrapper, 'name', { value: fn.name });
+  Object.defineProperty(wrapper, 'length', { value: fn.length });
 }
 
 /** Parsed once per function: jit functions ask on every call. */

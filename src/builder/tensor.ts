@@ -1,4 +1,4 @@
-import { formatType, isSymbol, type DType, type Dim, type Shape, type Value } from '../ir/index.ts';
+import { formatLoc, formatType, isSymbol, type DType, type Dim, type Shape, type Value } from '../ir/index.ts';
 import type { Axis } from './axes.ts';
 import type { Operand } from './operand.ts';
 import * as bin from './ops-binary.ts';
@@ -37,6 +37,18 @@ export class Tensor {
 
   toString(): string {
     return `Tensor(${formatType(this)})`;
+  }
+
+  /**
+   * What `console.log` and `util.inspect` show: the type and where the value was made (the op and
+   * the user's file:line, or which input of the traced function it is), not the trace itself.
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const input = this.ctx.builder.inputs.indexOf(this.value);
+    const node = input < 0 ? this.ctx.builder.nodes.find((n) => n.outputs.includes(this.value)) : undefined;
+    const origin =
+      input >= 0 ? `input ${input} of a traced function` : node ? `made by ${node.op}${node.loc ? ` at ${formatLoc(node.loc)}` : ''}` : 'traced';
+    return `Tensor ${formatType(this)} (${origin}; a traced value has no numbers: return it from the traced function to get them)`;
   }
 
   /** A traced value has no number yet: comparisons and arithmetic with JS operators cannot work. */

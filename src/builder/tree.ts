@@ -73,7 +73,7 @@ const isPlainObject = (x: unknown): x is Record<string, unknown> => {
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 
 /** Path step as it reads in code: `.key`, `["odd key"]` or `[i]`. */
-const stepName = (key: string | number): string =>
+export const stepName = (key: string | number): string =>
   typeof key === 'number' ? `[${key}]` : IDENT.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 
 function describe(x: unknown): string {

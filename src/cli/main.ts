@@ -20,6 +20,17 @@ commands:
   help                print this message
 `;
 
+/** A file the user named, read as text; a file that cannot be read is a one-line usage error. */
+function readSource(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
+    throw new AxonicError(`cannot read ${file}: ${why} (give the path of a text IR file, or --example NAME)`);
+  }
+}
+
 /** Entry point of the CLI; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -41,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
         const file = positionals[0];
         return await runIr({
           file,
-          text: file ? readFileSync(file, 'utf8') : undefined,
+          text: file ? readSource(file) : undefined,
           example: values.example,
           list: values.list ?? false,
           passes: values.passes?.split(',').filter(Boolean),

@@ -59,8 +59,9 @@ export class InputError extends AxonicError {
     readonly expected: string,
     readonly actual: string,
     detail?: string,
+    options?: ErrorOptions,
   ) {
-    super(`argument ${argument}: expected ${expected}, got ${actual}${detail ? ` (${detail})` : ''}`);
+    super(`argument ${argument}: expected ${expected}, got ${actual}${detail ? ` (${detail})` : ''}`, options);
   }
 }
 

@@ -27,12 +27,18 @@ export function formatAttrs(node: Node): string {
   return keys.length ? `[${keys.map((k) => `${k}=${formatAttr(attrs[k])}`).join(', ')}]` : '';
 }
 
+export interface PrintOptions {
+  /** Print each node's source location (default true); false gives text that only the computation decides. */
+  readonly locations?: boolean;
+}
+
 /**
  * The text IR: one SSA line per node, types inline, attributes in brackets, regions as nested
  * blocks, an optional trailing `@file:line:col`. Values are numbered in order of definition, so
  * `print(parse(t)) === t` for printed text.
  */
-export function printGraph(g: Graph): string {
+export function printGraph(g: Graph, options: PrintOptions = {}): string {
+  const withLocations = options.locations ?? true;
   const names = new Map<Value, string>();
   const name = (v: Value): string => {
     const n = names.get(v);
@@ -55,7 +61,7 @@ export function printGraph(g: Graph): string {
   const printNode = (node: Node, indent: string) => {
     const operands = node.inputs.map(name).join(', ');
     const results = node.outputs.map((v) => `${define(v)}: ${formatType(v.type)}`).join(', ');
-    const loc = node.loc ? ` @${formatLoc(node.loc)}` : '';
+    const loc = node.loc && withLocations ? ` @${formatLoc(node.loc)}` : '';
     let head = `${indent}${results} = ${node.op}${formatAttrs(node)}${operands ? ' ' + operands : ''}`;
     const regionNames = opDef(node.op).regions ?? [];
     if (node.regions.length === 0) {

@@ -91,6 +91,14 @@ describe('axonic ir', () => {
     expect(lines[quoted + 1].indexOf('^')).toBe(lines[quoted].indexOf('frobnicate'));
   });
 
+  test('a missing file exits 1 with one line naming the file, not a stack', async () => {
+    const missing = join(dir, 'missing.ir');
+    const r = await axonic('ir', missing);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`axonic: cannot read ${missing}: no such file (give the path of a text IR file, or --example NAME)\n`);
+  });
+
   test('--example nope exits 2 and names the examples', async () => {
     const r = await axonic('ir', '--example', 'nope');
     expect(r.code).toBe(2);
