@@ -25,6 +25,11 @@ export { full, zeros, ones, fullLike, zerosLike, onesLike, iota, arange, linspac
 export { matmul, dot, outer } from './ops-linalg.ts';
 export { einsum } from './einsum.ts';
 export { loop, foriLoop, type LoopState } from './loop.ts';
+export { cond, switchOf as switch, type Branch } from './cond.ts';
+export { dynamicSlice, dynamicUpdateSlice, type StartIndices } from './dynamic-slice.ts';
+export { tile, repeat, flip, roll } from './ops-rearrange.ts';
+export { tril, triu, diag } from './ops-triangle.ts';
+export type { IndexUpdate, RowIndex } from './scatter.ts';
 export { grad, valueAndGrad, vjp, jvp, type GradOptions } from './autodiff.ts';
 export { jacrev, jacfwd, hessian, type JacobianOptions } from './jacobian.ts';
 export { customVjp, type BackwardRule } from './custom-vjp.ts';
