@@ -23,8 +23,8 @@ function rowIndex(op: string, x: Tensor, index: RowIndex): Tensor {
     const list: readonly number[] = typeof index === 'number' ? [index] : index;
     for (const i of list) {
       if (!Number.isInteger(i)) throw fail(op, x, `index ${i} is not an integer`);
-      if (isSymbol(n) ? i < 0 : i < -n || i >= n)
-        throw fail(op, x, `index ${i} is out of range for axis 0 of size ${n}`);
+      if (isSymbol(n) && i < 0) throw fail(op, x, `index ${i} counts from the end of axis 0, whose size ${n} is not known when tracing`);
+      if (!isSymbol(n) && (i < -n || i >= n)) throw fail(op, x, `index ${i} is out of range for axis 0 of size ${n}`);
     }
     const rows = list.map((i) => (i < 0 ? i + (n as number) : i));
     return typeof index === 'number' ? konst(rows[0], 'i32') : prim('constant', [], { shape: [rows.length], dtype: 'i32', value: rows });

@@ -118,4 +118,15 @@ describe('cond-to-select (the WebGPU lowering of cond)', () => {
     const cases: HostTensor[][] = [[flag(true), i32(2), X], [flag(false), i32(1), X], [flag(true), i32(-4), X]];
     for (const args of cases) expectTensor(ax.evaluate(lowered, args)[0], 'f32', [3], [...ax.evaluate(g, args)[0].data]);
   });
+  it('reaches into loop bodies: a cond on the step counter inside ax.loop', () => {
+    // s ← s/2 on even steps, s + 1 on odd ones, 5 steps from s0: ((((s0/2)+1)/2+1)/2).
+    const f = (x: T) => ax.loop(5, (s: T, i: T) => ax.cond(i.mod(2).eq(0), (v: T) => v.mul(0.5), (v: T) => v.add(1), s), x);
+    const g = ax.trace(f, X);
+    const lowered = condToSelect(g);
+    expect(ops(g)).toContain('cond');
+    expect(ops(lowered)).not.toContain('cond');
+    const want = [...X.data].map((v) => ((v / 2 + 1) / 2 + 1) / 2);
+    expectTensor(ax.evaluate(lowered, [X])[0], 'f32', [3], want);
+    expectTensor(ax.evaluate(g, [X])[0], 'f32', [3], want);
+  });
 });

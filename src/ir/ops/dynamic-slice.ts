@@ -1,9 +1,10 @@
 import { ShapeError } from '../errors.ts';
 import { hostTensor, type HostTensor } from '../host-tensor.ts';
 import { dimExpr, iadd, iand, ilt, isub, load, select, u32, type KExpr } from '../kexpr.ts';
-import type { OpDef } from '../op-def.ts';
+import type { Value } from '../graph.ts';
+import type { BatchContext, OpDef } from '../op-def.ts';
 import type { OpName } from '../op-attrs.ts';
-import { checkShapeAttr, formatShape, formatType, isSymbol, stridesOf, type Dim, type TensorType } from '../shape.ts';
+import { checkShapeAttr, formatShape, formatType, isSymbol, stridesOf, type Dim, type Shape, type TensorType } from '../shape.ts';
 import { batchedAt } from './batching.ts';
 import { flatIndex, gatherRef } from './movement.ts';
 
@@ -68,6 +69,24 @@ function startsOf(starts: HostTensor, b: number, dims: readonly number[], sizes:
   return sizes.map((size, j) => clampStart(starts.data[b * r + j], dims[j], size));
 }
 
+/**
+ * B windows of one array x (no batch axes) at starts i32[B, r]: the rows of each window are
+ * gathered first (B·size₀ rows, not B copies of x), then each example's window is cut from its
+ * rows by the batched form, its first axis now taken whole.
+ */
+function sliceShared(ctx: BatchContext, x: Value, starts: Value, sizes: Shape): Value {
+  const { e } = ctx;
+  const [size, r] = starts.type.shape as [Dim, number];
+  const column = (from: number, to: number) => e.op1('slice', [starts], { start: [0, from], limit: [size, to], stride: [1, 1] });
+  const [d0, w0] = [x.type.shape[0] as number, sizes[0] as number];
+  const first = e.binary('min', e.binary('max', column(0, 1), e.scalar(0, 'i32')), e.scalar(d0 - w0, 'i32'));
+  const rows = e.add(first, e.op1('iota', [], { shape: [1, w0], dimension: 1, dtype: 'i32' }));
+  const gathered = e.op1('gather', [x, rows], { axis: 0 });
+  if (r === 1) return gathered;
+  const rest = e.op1('concatenate', [e.full([size, 1], 0, 'i32'), column(1, r)], { axis: 1 });
+  return e.op1('dynamic_slice', [gathered, rest], { sizes });
+}
+
 /** `dynamic_slice[sizes] x, starts`: the window of x of shape `sizes` at the clamped starts. */
 export const dynamic_slice: OpDef<'dynamic_slice'> = {
   name: 'dynamic_slice',
@@ -103,7 +122,13 @@ export const dynamic_slice: OpDef<'dynamic_slice'> = {
     },
   },
   // Every operand batched at axis 0 (broadcast where it was not): one more shared batch axis.
-  batch: (ctx, { inputs, attrs }) => [batchedAt(ctx.e.op1('dynamic_slice', inputs.map((x) => ctx.materialize(x)), attrs), 0)],
+  // An array shared by the examples is not broadcast to B copies where its first axis is cut.
+  batch: (ctx, { inputs: [x, starts], attrs }) => {
+    // (x unbatched means starts is batched: per example i32[r] is i32[B, r] here.)
+    if (x.axis === undefined && starts.value.type.shape.length === 2 && attrs.sizes[0] !== x.value.type.shape[0])
+      return [batchedAt(sliceShared(ctx, x.value, ctx.front(starts), attrs.sizes), 0)];
+    return [batchedAt(ctx.e.op1('dynamic_slice', [ctx.materialize(x), ctx.materialize(starts)], attrs), 0)];
+  },
   // The window's cotangent lands where the window was read; zeros elsewhere.
   vjp: ({ e }, { inputs: [x, starts], cts: [g] }) => [g && e.op1('dynamic_update_slice', [e.zerosLike(x), g, starts], {}), undefined],
 };
