@@ -53,7 +53,7 @@ function checkWindow(op: OpName, axis: number, size: Dim, dim: Dim, operands: st
 }
 
 /** The start of a window of `size` on an axis of `dim`, clamped as XLA clamps it. */
-export const clampStart = (s: number, dim: number, size: number): number => Math.min(Math.max(s, 0), dim - size);
+const clampStart = (s: number, dim: number, size: number): number => Math.min(Math.max(s, 0), dim - size);
 
 /** The clamped start (u32) of window axis j, read from operand `startsOperand` at the batch coordinates. */
 function startExpr(startsOperand: number, batchCoords: readonly KExpr[], j: number, dim: Dim, size: Dim): KExpr {
