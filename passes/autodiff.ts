@@ -78,6 +78,7 @@ export function backprop(
       // Values made inside a rule (e.g. recomputed loop states) are not on the tape: treat every
       // float argument as active; cotangents that reach constants are dropped by `accumulate`.
       vjp: (sub, args, subCts) => backprop(b, sub, args, subCts, args.map(() => true)).inputCts,
+      vjpGraph: (sub, wrt, ctOf) => vjpGraph(sub, wrt, ctOf),
     };
     const rule = opDef(node.op).vjp!;
     const inCts = rule(ctx, { inputs: ins, outputs: outs, attrs: node.attrs as never, regions: node.regions, cts });

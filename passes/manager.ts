@@ -6,6 +6,7 @@ import { formatLowered, type LoweredProgram } from './kernel-plan.ts';
 import { fuseGraph } from './fuse/fuse.ts';
 import { planMemory } from './memory-plan.ts';
 import { lowerGraph } from './lower.ts';
+import { condToSelect } from './cond-to-select.ts';
 import { inlineCustomVjp } from './inline-calls.ts';
 import { simplifyGraph } from './simplify/index.ts';
 import { splitWide } from './split-wide.ts';
@@ -55,6 +56,7 @@ export const PASSES: readonly Pass[] = [
     },
   },
   { name: 'inline-custom-vjp', from: 'graph', run: (s) => ({ kind: 'graph', graph: inlineCustomVjp(graphOf(s)) }) },
+  { name: 'cond-to-select', from: 'graph', run: (s) => ({ kind: 'graph', graph: condToSelect(graphOf(s)) }) },
   {
     // Compilation comes after every transform, so stop_gradient has done its work.
     name: 'simplify',

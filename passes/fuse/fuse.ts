@@ -212,6 +212,7 @@ class Scope {
     const out = node.outputs[0];
     if (node.op === 'constant') return this.lowerConstant(node as Node<'constant'>);
     if (node.op === 'custom_vjp') throw new Error('fuse: custom_vjp must be inlined first (pass inline-custom-vjp)');
+    if (node.op === 'cond') throw new Error('fuse: cond must be rewritten first (pass cond-to-select)');
     if (node.op === 'loop') return this.lowerLoop(node as Node<'loop'>);
     if (!this.lowering.fusing) for (const v of node.inputs) this.ensureBuffer(v);
     const kind = opDef(node.op).kernel.kind;

@@ -3,11 +3,13 @@ import type { Axis } from './axes.ts';
 import type { Operand } from './operand.ts';
 import * as bin from './ops-binary.ts';
 import * as lin from './ops-linalg.ts';
+import * as rearrange from './ops-rearrange.ts';
 import * as red from './ops-reduce.ts';
 import * as shp from './ops-shape.ts';
 import * as un from './ops-unary.ts';
 import type { PadWidth } from './ops-shape.ts';
 import type { VarianceOptions } from './ops-reduce.ts';
+import { IndexUpdate, type RowIndex } from './scatter.ts';
 import { TraceError, type TraceContext } from './trace-context.ts';
 
 /**
@@ -291,9 +293,21 @@ export class Tensor {
   pad(width: PadWidth, value?: number): Tensor {
     return shp.pad(this, width, value);
   }
-  /** x[i] along axis 0. */
-  at(i: number): Tensor {
+  /** x[i] along axis 0 (that axis removed): `ax.index(x, i)`. */
+  index(i: number): Tensor {
     return shp.index(this, i);
+  }
+  /**
+   * JAX's `x.at[index]` along axis 0: `.get()`, and `.set/add/mul/min/max(v)` returning the
+   * updated array (see IndexUpdate for indices out of range and repeated ones).
+   *
+   *     const y = x.at([0, 2]).add(1);   // x with 1 added to rows 0 and 2
+   */
+  at(index: RowIndex): IndexUpdate {
+    return new IndexUpdate(this, index);
+  }
+  repeat(repeats: number | readonly number[], axis?: number): Tensor {
+    return rearrange.repeat(this, repeats, axis);
   }
 
   // Linear algebra

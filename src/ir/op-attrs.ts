@@ -39,6 +39,11 @@ export type OpAttrs = { [K in UnaryOp | BinaryOp]: NoAttrs } & {
   pad: { low: readonly number[]; high: readonly number[]; value: number };
   concatenate: { axis: number };
   gather: { axis: number };
+  // lax.rev: reverses the order of the elements along each of `dims`.
+  rev: { dims: readonly number[] };
+  // lax.dynamic_slice / dynamic_update_slice with run-time start indices (an i32 operand).
+  dynamic_slice: { sizes: Shape };
+  dynamic_update_slice: NoAttrs;
   dot_general: {
     lhs_contracting: readonly number[];
     rhs_contracting: readonly number[];
@@ -50,6 +55,7 @@ export type OpAttrs = { [K in UnaryOp | BinaryOp]: NoAttrs } & {
   random_bits: { shape: Shape };
   loop: { trips: number; carried: number };
   custom_vjp: NoAttrs;
+  cond: NoAttrs;
 };
 
 export type OpName = keyof OpAttrs;

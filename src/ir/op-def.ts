@@ -29,7 +29,7 @@ export interface ExprKernelCtx<A> {
  * - `reduce`: an identity (the combiner is the renderer's), run as a workgroup tree reduction;
  * - `contraction`: the tiled matmul template (dot_general);
  * - `constant`: a buffer uploaded once (or a literal when splat);
- * - `control`: run by the executor (loop).
+ * - `control`: run by the executor (loop), or rewritten away before lowering (custom_vjp, cond).
  */
 export type KernelRule<A> =
   | { readonly kind: 'elementwise' }
@@ -50,6 +50,12 @@ export interface VjpContext {
    * of its inputs (undefined where none flows) for the given output cotangents.
    */
   vjp(g: Graph, inputs: readonly Value[], cts: readonly (Value | undefined)[]): (Value | undefined)[];
+  /**
+   * The VJP of `g` as a graph of its own, for the regions of a structured VJP (cond's): inputs
+   * g's inputs, then a cotangent for each output in `ctOf`; outputs g's outputs, then the
+   * cotangent of each input in `wrt` (f32 inputs only; zeros where none flows).
+   */
+  vjpGraph(g: Graph, wrt: readonly number[], ctOf: readonly number[]): Graph;
 }
 
 /** One node, as a VJP rule sees it: operands, results and the cotangents of the results. */

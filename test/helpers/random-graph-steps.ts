@@ -4,6 +4,7 @@ import {
 } from '../../src/ir/index.ts';
 import { chance, pick, shuffle, sortedSubset } from './random-chooser.ts';
 import type { ProgramGen } from './random-graph.ts';
+import { cond, dynamicSlice, dynamicUpdateSlice, rev } from './random-graph-steps-window.ts';
 
 /**
  * One step per primitive: picks operands whose types fit (or makes fresh ones) and applies the
@@ -301,10 +302,14 @@ export const STEPS: { readonly [K in OpName]: Step } = {
   pad,
   concatenate,
   gather,
+  rev,
+  dynamic_slice: dynamicSlice,
+  dynamic_update_slice: dynamicUpdateSlice,
   dot_general: dotGeneral,
   iota,
   constant,
   random_bits: randomBits,
   loop,
   custom_vjp: customVjp,
+  cond,
 };

@@ -135,6 +135,36 @@ const GOLDEN: readonly Golden[] = [
     },
   },
   {
+    name: 'a cond with then and else regions, and the window primitives',
+    text: lines(
+      'func @pick(%0: bool[], %1: f32[5], %2: i32[1]) -> (f32[2], f32[5]) {',
+      '  %3: f32[2] = dynamic_slice[sizes=[2]] %1, %2',
+      '  %4: f32[2] = cond %0, %3 then(%5: f32[2]) {',
+      '    %6: f32[2] = rev[dims=[0]] %5',
+      '    yield %6',
+      '  } else(%7: f32[2]) {',
+      '    yield %7',
+      '  } @pick.axon:3:5',
+      '  %8: f32[5] = dynamic_update_slice %1, %4, %2',
+      '  return %4, %8',
+      '}',
+    ),
+    build: () => {
+      const branch = (name: string, reversed: boolean) => {
+        const r = new GraphBuilder();
+        const v = r.input({ dtype: 'f32', shape: [2] });
+        return r.build([reversed ? r.add1('rev', [v], { dims: [0] }) : v], name);
+      };
+      const b = new GraphBuilder();
+      const p = b.input({ dtype: 'bool', shape: [] });
+      const x = b.input({ dtype: 'f32', shape: [5] });
+      const s = b.input({ dtype: 'i32', shape: [1] });
+      const w = b.add1('dynamic_slice', [x, s], { sizes: [2] });
+      const [chosen] = b.add('cond', [p, w], {}, { regions: [branch('then', true), branch('else', false)], loc: { file: 'pick.axon', line: 3, col: 5 } });
+      return b.build([chosen, b.add1('dynamic_update_slice', [x, chosen, s], {})], 'pick');
+    },
+  },
+  {
     name: 'a function without inputs',
     text: lines('func @noargs() -> (f32[2,3]) {', '  %0: f32[2,3] = iota[shape=[2,3], dimension=1, dtype=f32]', '  return %0', '}'),
     build: () => {

@@ -173,7 +173,40 @@ const LOOP_ROWS: readonly Row[] = [
   row({ op: 'custom_vjp', operands: [f32(3), i32()], attrs: {}, regions: [passBody([f32(3), i32()], [0]), passBody([f32(3), i32(), f32(3), f32(3)], [3])], error: /bwd must return one cotangent per operand/ }),
 ];
 
-const ROWS: readonly Row[] = [...elementwiseRows(), ...STRUCTURAL_ROWS, ...LOOP_ROWS];
+const bool = (...shape: Shape) => T('bool', shape);
+/** A cond branch over `params` yielding the ones at `yields` (the same body serves both branches). */
+const branch = (params: readonly TensorType[], yields: readonly number[]) => passBody(params, yields);
+const WINDOW_COND_ROWS: readonly Row[] = [
+  row({ op: 'rev', operands: [f32('N', 3, 4)], attrs: { dims: [0, 2] }, gives: [f32('N', 3, 4)] }),
+  row({ op: 'rev', operands: [f32(3, 4)], attrs: { dims: [1, 0] }, error: /dims \[1,0\] must be sorted, unique axes of a rank-2 operand/ }),
+  row({ op: 'rev', operands: [f32(3)], attrs: { dims: [1] }, error: /must be sorted, unique axes/ }),
+  row({ op: 'dynamic_slice', operands: [f32(5, 'N'), i32(2)], attrs: { sizes: [2, 'N'] }, gives: [f32(2, 'N')] }),
+  row({ op: 'dynamic_slice', operands: [f32('B', 5, 6), i32('B', 2)], attrs: { sizes: [0, 6] }, gives: [f32('B', 0, 6)] }),
+  row({ op: 'dynamic_slice', operands: [f32(5), T('u32', [1])], attrs: { sizes: [2] }, error: /start indices must be i32, got u32/ }),
+  row({ op: 'dynamic_slice', operands: [f32(5), i32()], attrs: { sizes: [2] }, error: /start indices must be a vector/ }),
+  row({ op: 'dynamic_slice', operands: [f32(5, 4), i32(1)], attrs: { sizes: [2] }, error: /1 start indices and 0 batch axes do not fit an operand of rank 2/ }),
+  row({ op: 'dynamic_slice', operands: [f32(3, 5), i32(2, 1)], attrs: { sizes: [2] }, error: /batch axis 0 differs \(3 vs 2\)/ }),
+  row({ op: 'dynamic_slice', operands: [f32(5)], attrs: { sizes: [2] }, error: /takes 2 operand\(s\), got 1/ }),
+  row({ op: 'dynamic_slice', operands: [f32(5), i32(1)], attrs: { sizes: [6] }, error: /axis 0: window size 6 does not fit the axis of size 5/ }),
+  row({ op: 'dynamic_slice', operands: [f32('N'), i32(1)], attrs: { sizes: [1] }, error: /a window on a symbolic axis must take it whole \(size 1, axis N\)/ }),
+  row({ op: 'dynamic_slice', operands: [f32(5, 5), i32(2)], attrs: { sizes: [2] }, error: /sizes \[2\] must give one size per start index \(2\)/ }),
+  row({ op: 'dynamic_update_slice', operands: [f32(5, 'N'), f32(2, 'N'), i32(2)], attrs: {}, gives: [f32(5, 'N')] }),
+  row({ op: 'dynamic_update_slice', operands: [i32('B', 4), i32('B', 3), i32('B', 1)], attrs: {}, gives: [i32('B', 4)] }),
+  row({ op: 'dynamic_update_slice', operands: [f32(5), i32(2), i32(1)], attrs: {}, error: /update dtype i32 differs from the operand's f32/ }),
+  row({ op: 'dynamic_update_slice', operands: [f32(5), f32(6), i32(1)], attrs: {}, error: /axis 0: window size 6 does not fit/ }),
+  row({ op: 'dynamic_update_slice', operands: [f32(5, 2), f32(2), i32(2)], attrs: {}, error: /update rank 1 differs from the operand's 2/ }),
+  row({ op: 'dynamic_update_slice', operands: [f32(3, 4), f32(2, 4), i32(3, 1)], attrs: {}, error: /batch axis 0 of the update differs \(2 vs 3\)/ }),
+  row({ op: 'cond', operands: [bool(), f32('N', 3), i32()], attrs: {}, regions: [branch([f32('N', 3), i32()], [1, 0]), branch([f32('N', 3), i32()], [1, 0])], gives: [i32(), f32('N', 3)] }),
+  row({ op: 'cond', operands: [bool()], attrs: {}, regions: [branch([], []), branch([], [])], gives: [] }),
+  row({ op: 'cond', operands: [bool(2), f32(3)], attrs: {}, regions: [branch([f32(3)], [0]), branch([f32(3)], [0])], error: /the predicate must be bool\[\], got bool\[2\]/ }),
+  row({ op: 'cond', operands: [i32(), f32(3)], attrs: {}, regions: [branch([f32(3)], [0]), branch([f32(3)], [0])], error: /the predicate must be bool\[\], got i32\[\]/ }),
+  row({ op: 'cond', operands: [bool(), f32(3)], attrs: {}, regions: [branch([f32(3)], [0])], error: /needs then and else regions/ }),
+  row({ op: 'cond', operands: [bool(), f32(3)], attrs: {}, regions: [branch([f32(3)], [0]), branch([f32(4)], [0])], error: /else takes \(f32\[4\]\), the operands after the predicate are \(f32\[3\]\)/ }),
+  row({ op: 'cond', operands: [bool(), f32(3), i32()], attrs: {}, regions: [branch([f32(3), i32()], [0]), branch([f32(3), i32()], [1])], error: /the branches yield different types: then \(f32\[3\]\), else \(i32\[\]\)/ }),
+  row({ op: 'cond', operands: [], attrs: {}, regions: [branch([], []), branch([], [])], error: /needs a predicate operand/ }),
+];
+
+const ROWS: readonly Row[] = [...elementwiseRows(), ...STRUCTURAL_ROWS, ...LOOP_ROWS, ...WINDOW_COND_ROWS];
 
 /** Applies a row's op to fresh inputs of its operand types through the builder. */
 function applyRow(r: Row) {

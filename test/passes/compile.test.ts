@@ -132,8 +132,10 @@ describe('pass manager', () => {
   const g = graph([f32('N', 3)], (b, [x]) => [b.add1('reduce_max', [b.add1('neg', [x], {})], { axes: [1], keepdims: true })]);
   afterEach(() => vi.unstubAllEnvs());
 
-  it('runs verify, inline-custom-vjp, simplify, split-wide, fuse, plan-memory and emit-wgsl in order', () => {
-    expect(PASSES.map((p) => p.name)).toEqual(['verify', 'inline-custom-vjp', 'simplify', 'split-wide', 'fuse', 'plan-memory', 'emit-wgsl']);
+  it('runs verify, inline-custom-vjp, cond-to-select, simplify, split-wide, fuse, plan-memory and emit-wgsl in order', () => {
+    expect(PASSES.map((p) => p.name)).toEqual([
+      'verify', 'inline-custom-vjp', 'cond-to-select', 'simplify', 'split-wide', 'fuse', 'plan-memory', 'emit-wgsl',
+    ]);
   });
 
   it('dumps WGSL at debug 2, the kernel plan at 3 and the IR after each graph pass at 4', () => {
@@ -150,6 +152,7 @@ describe('pass manager', () => {
     expect(dumps(4)).toEqual([
       '// IR after verify',
       '// IR after inline-custom-vjp',
+      '// IR after cond-to-select',
       '// simplify @main: 1 sweep, 0 rewrites, 0 merged, 0 removed',
       '// IR after simplify',
       '// IR after split-wide',

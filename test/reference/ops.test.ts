@@ -9,6 +9,7 @@ import { REDUCE_CASES } from './reduce-cases.ts';
 import { SELECT_CAST_CASES } from './select-cast-cases.ts';
 import { SOURCE_CASES } from './source-cases.ts';
 import { UNARY_CASES } from './unary-cases.ts';
+import { WINDOW_COND_CASES } from './window-cond-cases.ts';
 
 const TABLE: RefTable = {
   ...UNARY_CASES,
@@ -19,6 +20,7 @@ const TABLE: RefTable = {
   ...DOT_CASES,
   ...SOURCE_CASES,
   ...LOOP_CASES,
+  ...WINDOW_COND_CASES,
 };
 
 describe.each(OP_NAMES)('reference evaluation of %s', (op: OpName) => {

@@ -25,9 +25,10 @@ const SIMPLIFIED = lines('func @main(%0: f32[4]) -> (f32[4]) {', '  %1: f32[4] =
 describe('simplify in the compiler', () => {
   afterEach(() => vi.unstubAllEnvs());
 
-  it('runs right after inline-custom-vjp, before fusion', () => {
+  it('runs right after the passes that inline structured ops (custom_vjp, cond), before fusion', () => {
     const names = PASSES.map((p) => p.name);
-    expect(names.indexOf('simplify')).toBe(names.indexOf('inline-custom-vjp') + 1);
+    expect(names.indexOf('cond-to-select')).toBe(names.indexOf('inline-custom-vjp') + 1);
+    expect(names.indexOf('simplify')).toBe(names.indexOf('cond-to-select') + 1);
     expect(names.indexOf('simplify')).toBeLessThan(names.indexOf('fuse'));
   });
 
