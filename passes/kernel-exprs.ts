@@ -1,8 +1,7 @@
 import {
   BINARY_OPS, coerce, coord, lit, load, opDef, u32, UNARY_OPS,
-  type BinaryOp, type Dim, type DType, type KExpr, type Node, type Shape, type UnaryOp,
+  type BinaryOp, type DType, type KExpr, type Node, type Shape, type UnaryOp,
 } from '../src/ir/index.ts';
-import { freeAxes } from '../src/ir/ops/dot.ts';
 
 /**
  * The expressions of single primitives, with operand j read as `load(j, coords)`: fusion
@@ -55,40 +54,3 @@ export function nodePreludes(node: Node): string[] {
 
 /** A splat constant as a literal, coerced as a store would. */
 export const splatLiteral = (dtype: DType, value: number): KExpr => lit(dtype, coerce(dtype, value));
-
-/** dot_general as a contraction: the dims, and each operand's coordinates in the anchor's order. */
-export interface Contraction {
-  readonly batch: readonly Dim[];
-  readonly m: readonly Dim[];
-  readonly n: readonly Dim[];
-  readonly k: readonly Dim[];
-  /** lhs coordinates, reading anchor coordinates (batch..., m..., k...). */
-  readonly lhsCoords: readonly KExpr[];
-  /** rhs coordinates, reading anchor coordinates (batch..., k..., n...). */
-  readonly rhsCoords: readonly KExpr[];
-}
-
-export function contraction(node: Node<'dot_general'>): Contraction {
-  const [lhs, rhs] = node.inputs.map((v) => v.type.shape);
-  const a = node.attrs;
-  const lFree = freeAxes(lhs.length, a.lhs_batch, a.lhs_contracting);
-  const rFree = freeAxes(rhs.length, a.rhs_batch, a.rhs_contracting);
-  const nb = a.lhs_batch.length;
-  const nk = a.lhs_contracting.length;
-  const lhsCoords: KExpr[] = new Array(lhs.length);
-  a.lhs_batch.forEach((ax, i) => (lhsCoords[ax] = coord(i)));
-  lFree.forEach((ax, i) => (lhsCoords[ax] = coord(nb + i)));
-  a.lhs_contracting.forEach((ax, i) => (lhsCoords[ax] = coord(nb + lFree.length + i)));
-  const rhsCoords: KExpr[] = new Array(rhs.length);
-  a.rhs_batch.forEach((ax, i) => (rhsCoords[ax] = coord(i)));
-  a.rhs_contracting.forEach((ax, i) => (rhsCoords[ax] = coord(nb + i)));
-  rFree.forEach((ax, i) => (rhsCoords[ax] = coord(nb + nk + i)));
-  return {
-    batch: a.lhs_batch.map((ax) => lhs[ax]),
-    m: lFree.map((ax) => lhs[ax]),
-    n: rFree.map((ax) => rhs[ax]),
-    k: a.lhs_contracting.map((ax) => lhs[ax]),
-    lhsCoords,
-    rhsCoords,
-  };
-}

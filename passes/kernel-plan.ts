@@ -1,6 +1,6 @@
 import {
   formatExpr, formatShape, formatType,
-  type BufferDecl, type Dim, type DType, type KExpr, type LoopStep, type Shape,
+  type BufferDecl, type Combiner, type Dim, type DType, type KExpr, type LoopStep, type Shape,
 } from '../src/ir/index.ts';
 
 /**
@@ -29,15 +29,15 @@ export interface MapAnchor {
   readonly shape: Shape;
 }
 
-export type ReduceOpName = 'reduce_sum' | 'reduce_max' | 'reduce_min';
-
 /**
- * acc = combine over the reduced coords of expr, where expr reads the input coordinates
+ * acc = combine over the reduced coords of expr, where expr reads the coordinates
  * c0..c(rank-1) of `inShape`. The output space keeps the non-reduced axes in order.
  */
 export interface ReduceAnchor {
   readonly kind: 'reduce';
-  readonly op: ReduceOpName;
+  readonly combiner: Combiner;
+  /** The value an empty reduction gives (the combiner's identity in the dtype). */
+  readonly identity: number;
   /** The dtype of `acc`. */
   readonly dtype: DType;
   readonly inShape: Shape;
@@ -88,6 +88,8 @@ export function outputSpace(a: Anchor): Shape {
 /** What a compiled program does, in kernel plans rather than WGSL. */
 export type PlanStep =
   | { readonly kind: 'kernel'; readonly plan: KernelPlan }
+  /** Independent kernels that run in one dispatch, each on its own range of workgroups. */
+  | { readonly kind: 'kernels'; readonly plans: readonly KernelPlan[] }
   | { readonly kind: 'copy'; readonly from: number; readonly to: number }
   | LoopStep<PlanStep>;
 
@@ -121,7 +123,7 @@ export function formatPlan(plan: KernelPlan, opts: { buffers?: boolean } = {}): 
       lines.push(`  map over ${dims(a.shape)}`);
       break;
     case 'reduce':
-      lines.push(`  reduce ${a.op} over axes [${a.axes}] of ${dims(a.inShape)}: acc = ${formatExpr(a.expr)}`);
+      lines.push(`  reduce ${a.combiner} over axes [${a.axes}] of ${dims(a.inShape)}: acc = ${formatExpr(a.expr)}`);
       break;
     case 'contract':
       lines.push(`  contract batch ${dims(a.batch)} m ${dims(a.m)} n ${dims(a.n)} k ${dims(a.k)}`);
@@ -139,6 +141,11 @@ function formatSteps(steps: readonly PlanStep[], indent: string, out: string[]):
     switch (s.kind) {
       case 'kernel':
         for (const line of formatPlan(s.plan).split('\n')) out.push(indent + line);
+        break;
+      case 'kernels':
+        out.push(`${indent}one dispatch of ${s.plans.length} kernels {`);
+        for (const p of s.plans) for (const line of formatPlan(p).split('\n')) out.push(`${indent}  ${line}`);
+        out.push(`${indent}}`);
         break;
       case 'copy':
         out.push(`${indent}copy b${s.from} -> b${s.to}`);
@@ -171,6 +178,7 @@ export function formatLowered(p: LoweredProgram): string {
 export function* planKernels(steps: readonly PlanStep[]): Generator<KernelPlan> {
   for (const s of steps) {
     if (s.kind === 'kernel') yield s.plan;
+    else if (s.kind === 'kernels') yield* s.plans;
     else if (s.kind === 'loop') yield* planKernels(s.body);
   }
 }

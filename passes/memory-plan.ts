@@ -28,6 +28,11 @@ function access(step: PlanStep): { reads: number[]; writes: number[] } {
   switch (step.kind) {
     case 'kernel':
       return { reads: step.plan.inputs.map((o) => o.buffer), writes: step.plan.outputs.map((o) => o.buffer) };
+    case 'kernels':
+      return {
+        reads: step.plans.flatMap((p) => p.inputs.map((o) => o.buffer)),
+        writes: step.plans.flatMap((p) => p.outputs.map((o) => o.buffer)),
+      };
     case 'copy':
       return { reads: [step.from], writes: [step.to] };
     case 'loop': {
@@ -139,17 +144,17 @@ function loadsOf(e: KExpr, input: number): Extract<KExpr, { k: 'load' }>[] {
 function renameSteps(steps: readonly PlanStep[], map: ReadonlyMap<number, number>): PlanStep[] {
   if (map.size === 0) return [...steps];
   const r = (b: number) => map.get(b) ?? b;
+  const plan = (p: KernelPlan): KernelPlan => ({
+    ...p,
+    inputs: p.inputs.map((o) => ({ ...o, buffer: r(o.buffer) })),
+    outputs: p.outputs.map((o) => ({ ...o, buffer: r(o.buffer) })),
+  });
   return steps.map((s): PlanStep => {
     switch (s.kind) {
       case 'kernel':
-        return {
-          kind: 'kernel',
-          plan: {
-            ...s.plan,
-            inputs: s.plan.inputs.map((o) => ({ ...o, buffer: r(o.buffer) })),
-            outputs: s.plan.outputs.map((o) => ({ ...o, buffer: r(o.buffer) })),
-          },
-        };
+        return { kind: 'kernel', plan: plan(s.plan) };
+      case 'kernels':
+        return { kind: 'kernels', plans: s.plans.map(plan) };
       case 'copy':
         return { kind: 'copy', from: r(s.from), to: r(s.to) };
       case 'loop':

@@ -65,8 +65,11 @@ function workgroupCounts(program: Program, binding: DimBinding, maxPerDim: numbe
   const dims = () => program.dims.map((d) => `${d}=${binding.get(d)}`).join(', ') || 'no symbolic dims';
   program.kernels.forEach((k, i) => {
     let xyz: number[];
-    if (k.dispatch.kind === 'linear') {
-      const n = evalSize(k.dispatch.count, binding);
+    if (k.dispatch.kind === 'linear' || k.dispatch.kind === 'parts') {
+      const n =
+        k.dispatch.kind === 'linear'
+          ? evalSize(k.dispatch.count, binding)
+          : k.dispatch.parts.reduce((sum, p) => sum + evalSize(p.x, binding) * evalSize(p.y, binding) * evalSize(p.z, binding), 0);
       // Past the per-dimension limit the flat count folds into x and y; the WGSL recombines
       // them as wid.x + wid.y * num_workgroups.x and returns past its element count.
       xyz = n <= maxPerDim ? [n, 1, 1] : [maxPerDim, Math.ceil(n / maxPerDim), 1];

@@ -161,7 +161,9 @@ function checkDims(program: Program): void {
     known.has(d) || fail(`${where} uses dimension ${d}, which is not in the program's dims [${program.dims}]`);
   for (const b of program.buffers) for (const d of b.shape) if (isSymbol(d)) check(d, `buffer ${b.id}`);
   for (const k of program.kernels) {
-    const exprs = k.dispatch.kind === 'linear' ? [k.dispatch.count] : [k.dispatch.x, k.dispatch.y, k.dispatch.z];
+    const d = k.dispatch;
+    const exprs =
+      d.kind === 'linear' ? [d.count] : d.kind === 'grid' ? [d.x, d.y, d.z] : d.parts.flatMap((p) => [p.x, p.y, p.z]);
     for (const e of exprs) {
       for (const s of e.symbols) check(s, `kernel '${k.name}' dispatch`);
       if (!(e.divisor > 0)) fail(`kernel '${k.name}' has a dispatch divisor of ${e.divisor}`);

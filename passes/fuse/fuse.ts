@@ -2,8 +2,8 @@ import {
   acc, atCoords, coerce, delinearize, LimitError, linearize, load, opDef, rewriteExpr, u32, visitExpr,
   type BufferDecl, type Graph, type KExpr, type KernelLimits, type Node, type Shape, type TensorType, type Value,
 } from '../../src/ir/index.ts';
-import { contraction, identityCoords, isExpressionNode, nodeExprAt, nodePreludes, splatLiteral } from '../kernel-exprs.ts';
-import { outputSpace, type KernelPlan, type LoweredProgram, type PlanStep, type ReduceOpName } from '../kernel-plan.ts';
+import { identityCoords, isExpressionNode, nodeExprAt, nodePreludes, splatLiteral } from '../kernel-exprs.ts';
+import { outputSpace, type KernelPlan, type LoweredProgram, type PlanStep } from '../kernel-plan.ts';
 import { programDims } from '../program-dims.ts';
 import { dependsOn, schedule, type Form, type Group } from './groups.ts';
 import { expressionCost, INLINE_LIMITS } from './cost.ts';
@@ -217,7 +217,7 @@ class Scope {
     if (!this.lowering.fusing) for (const v of node.inputs) this.ensureBuffer(v);
     const kind = opDef(node.op).kernel.kind;
     if (kind === 'reduce') return this.lowerReduce(node);
-    if (kind === 'contraction') return this.lowerContraction(node as Node<'dot_general'>);
+    if (kind === 'contraction') return this.lowerContraction(node);
     if (!isExpressionNode(node)) throw new Error(`fuse: ${node.op} has no kernel rule`);
     const joined = this.lowering.fusing ? this.joinableGroup(node) : undefined;
     if (joined) {
@@ -301,33 +301,44 @@ class Scope {
     else this.forms.set(out, { kind: 'buffer', buffer: this.lowering.newBuffer(out.type, 'const', value.map((v) => coerce(dtype, v))) });
   }
 
+  /** A rule's expression with its operand loads resolved inside `reader` (it is over the anchor's coordinates). */
+  private resolveOperands(node: Node, e: KExpr, reader: Group): KExpr {
+    return rewriteExpr(e, (x) => (x.k === 'load' ? this.exprAt(node.inputs[x.input], x.coords, reader) : x));
+  }
+
+  private ruleCtx(node: Node) {
+    return { attrs: node.attrs as never, inputs: node.inputs.map((v) => v.type), output: node.outputs[0].type };
+  }
+
   private lowerReduce(node: Node): void {
     const out = node.outputs[0];
-    const x = node.inputs[0];
-    const { axes } = node.attrs as { axes: readonly number[] };
-    const space = x.type.shape.filter((_, i) => !axes.includes(i));
+    const rule = opDef(node.op).kernel;
+    if (rule.kind !== 'reduce') throw new Error(`fuse: ${node.op} is not a reduction`);
+    const spec = rule.build(this.ruleCtx(node));
+    const space = spec.space.filter((_, i) => !spec.axes.includes(i));
     const g = this.lowering.newGroup('reduce', space, node.op, node);
     this.groups.push(g);
     let expr!: KExpr;
-    this.fitBindings(g, node, () => [(expr = this.exprAt(x, identityCoords(x.type.shape.length), g))]);
-    g.anchor = { kind: 'reduce', op: node.op as ReduceOpName, dtype: out.type.dtype, inShape: x.type.shape, axes, expr };
+    this.fitBindings(g, node, () => [(expr = this.resolveOperands(node, spec.expr, g))]);
+    g.anchor = { kind: 'reduce', combiner: rule.combiner, identity: rule.identity(out.type.dtype), dtype: out.type.dtype, inShape: spec.space, axes: spec.axes, expr };
     g.members.push(out);
     this.forms.set(out, { kind: 'member', group: g, expr: acc(out.type.dtype) });
   }
 
-  private lowerContraction(node: Node<'dot_general'>): void {
+  private lowerContraction(node: Node): void {
     const out = node.outputs[0];
-    const c = contraction(node);
+    const rule = opDef(node.op).kernel;
+    if (rule.kind !== 'contraction') throw new Error(`fuse: ${node.op} is not a contraction`);
+    const c = rule.build(this.ruleCtx(node));
     // An operand is read once per output column (or row): an expensive expression is computed once instead.
     for (const v of node.inputs) {
       const f = this.formOf(v);
       if (f.kind === 'inline' && f.cost >= INLINE_LIMITS.contractionOperandCost) this.ensureBuffer(v);
     }
-    const g = this.lowering.newGroup('contract', [...c.batch, ...c.m, ...c.n], 'dot_general', node);
+    const g = this.lowering.newGroup('contract', [...c.batch, ...c.m, ...c.n], node.op, node);
     this.groups.push(g);
-    const [lhs, rhs] = node.inputs;
     let operands!: KExpr[];
-    this.fitBindings(g, node, () => (operands = [this.exprAt(lhs, c.lhsCoords, g), this.exprAt(rhs, c.rhsCoords, g)]));
+    this.fitBindings(g, node, () => (operands = [this.resolveOperands(node, c.lhs, g), this.resolveOperands(node, c.rhs, g)]));
     g.anchor = { kind: 'contract', dtype: out.type.dtype, batch: c.batch, m: c.m, n: c.n, k: c.k, lhs: operands[0], rhs: operands[1] };
     g.members.push(out);
     this.forms.set(out, { kind: 'member', group: g, expr: acc(out.type.dtype) });

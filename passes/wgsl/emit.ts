@@ -3,28 +3,38 @@ import {
   type KernelDecl, type KernelLimits, type Program, type Step,
 } from '../../src/ir/index.ts';
 import { formatPlan, type KernelPlan, type LoweredProgram, type PlanStep } from '../kernel-plan.ts';
-import { renderMap, type RenderedKernel } from './map.ts';
-import { renderMatmul } from './matmul.ts';
-import { renderReduce } from './reduce.ts';
+import { assemble, type KernelBody } from './kernel-body.ts';
+import { mapBody } from './map.ts';
+import { matmulBody } from './matmul.ts';
+import { reduceBody } from './reduce.ts';
 
-/** The WGSL of one kernel plan, by anchor kind. */
-export function renderKernel(plan: KernelPlan, dims: readonly string[], limits: KernelLimits): RenderedKernel {
-  const bindings = plan.inputs.length + plan.outputs.length;
-  if (bindings > limits.maxStorageBuffersPerShaderStage)
-    throw new LimitError(
-      `kernel ${plan.name} needs ${bindings} storage buffers but the adapter allows ` +
-        `${limits.maxStorageBuffersPerShaderStage} per shader stage; split the computation into smaller ones`,
-    );
+/** The code of one kernel plan, by anchor kind, with names prefixed for a module of several. */
+export function kernelBody(plan: KernelPlan, dims: readonly string[], limits: KernelLimits, prefix = ''): KernelBody {
   const anchor = plan.anchor;
   switch (anchor.kind) {
     case 'map':
-      return renderMap({ ...plan, anchor }, dims, limits);
+      return mapBody({ ...plan, anchor }, dims, limits, prefix);
     case 'reduce':
-      return renderReduce({ ...plan, anchor }, dims, limits);
+      return reduceBody({ ...plan, anchor }, dims, limits, prefix);
     case 'contract':
-      return renderMatmul({ ...plan, anchor }, dims, limits);
+      return matmulBody({ ...plan, anchor }, dims, limits, prefix);
   }
 }
+
+/** The WGSL and dispatch of kernel plans that run in one dispatch (usually one plan). */
+export function renderKernels(plans: readonly KernelPlan[], dims: readonly string[], limits: KernelLimits): { wgsl: string; dispatch: KernelDecl['dispatch'] } {
+  const bindings = plans.reduce((n, p) => n + p.inputs.length + p.outputs.length, 0);
+  if (bindings > limits.maxStorageBuffersPerShaderStage)
+    throw new LimitError(
+      `kernel ${plans.map((p) => p.name).join(' | ')} needs ${bindings} storage buffers but the adapter allows ` +
+        `${limits.maxStorageBuffersPerShaderStage} per shader stage; split the computation into smaller ones`,
+    );
+  const bodies = plans.map((p, i) => kernelBody(p, dims, limits, plans.length > 1 ? `p${i}_` : ''));
+  return assemble(bodies, dims, limits);
+}
+
+/** The WGSL of one kernel plan. */
+export const renderKernel = (plan: KernelPlan, dims: readonly string[], limits: KernelLimits) => renderKernels([plan], dims, limits);
 
 /**
  * Kernel plans → the Program the runtime executes. Kernels with the same WGSL text and dispatch
@@ -34,34 +44,37 @@ export function emitProgram(lowered: LoweredProgram, limits: KernelLimits): Prog
   checkBufferSizes(lowered, limits);
   const kernels: KernelDecl[] = [];
   const byText = new Map<string, number>();
-  const kernelIndex = (plan: KernelPlan): number => {
-    const { wgsl, dispatch } = renderKernel(plan, lowered.dims, limits);
+  const kernelIndex = (plans: readonly KernelPlan[]): number => {
+    const { wgsl, dispatch } = renderKernels(plans, lowered.dims, limits);
     // The dispatch is part of the key: WGSL need not mention every size (a batch extent).
     const key = `${JSON.stringify(dispatch)}\n${wgsl}`;
     const known = byText.get(key);
     if (known !== undefined) return known;
     const index = kernels.length;
     kernels.push({
-      name: `k${index}_${plan.name}`,
+      name: `k${index}_${plans.map((p) => p.name).join('|')}`,
       wgsl,
       entryPoint: 'main',
-      reads: plan.inputs.length,
-      writes: plan.outputs.length,
+      reads: plans.reduce((n, p) => n + p.inputs.length, 0),
+      writes: plans.reduce((n, p) => n + p.outputs.length, 0),
       dispatch,
-      plan: formatPlan(plan, { buffers: false }),
+      plan: plans.map((p) => formatPlan(p, { buffers: false })).join('\n'),
     });
     byText.set(key, index);
     return index;
   };
+  const dispatchOf = (plans: readonly KernelPlan[]): Step => ({
+    kind: 'dispatch',
+    kernel: kernelIndex(plans),
+    buffers: [...plans.flatMap((p) => p.inputs.map((o) => o.buffer)), ...plans.flatMap((p) => p.outputs.map((o) => o.buffer))],
+  });
   const emitSteps = (steps: readonly PlanStep[]): Step[] =>
     steps.map((s): Step => {
       switch (s.kind) {
         case 'kernel':
-          return {
-            kind: 'dispatch',
-            kernel: kernelIndex(s.plan),
-            buffers: [...s.plan.inputs.map((o) => o.buffer), ...s.plan.outputs.map((o) => o.buffer)],
-          };
+          return dispatchOf([s.plan]);
+        case 'kernels':
+          return dispatchOf(s.plans);
         case 'copy':
           return s;
         case 'loop':

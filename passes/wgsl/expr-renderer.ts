@@ -1,6 +1,6 @@
 import {
   children, exprDType, exprKey, isSymbol, linearize, visitExpr,
-  type DType, type KExpr, type Shape,
+  type Combiner, type DType, type KExpr, type Shape,
 } from '../../src/ir/index.ts';
 import type { BindingWidth } from './common.ts';
 import { helperSources } from './helpers.ts';
@@ -50,29 +50,51 @@ const trivial = (e: KExpr): boolean => e.k === 'lit' || e.k === 'coord' || e.k =
  * that occurs more than once in the block (fusion repeats index arithmetic and shared producers)
  * is computed once, into a `let`.
  */
+export interface RendererOptions {
+  readonly inputs: readonly RenderInput[];
+  readonly sizes: SizesLayout;
+  /** Registry preludes the expressions call (the RNG). */
+  readonly preludes?: readonly string[];
+  /** Prefix of the input bindings' names (`${prefix}in0`...), unique per kernel part. */
+  readonly prefix?: string;
+  readonly coordName?: (axis: number) => string;
+  readonly lanes?: VectorLanes;
+  /**
+   * The kernel's own iteration space and the WGSL name of its flat index (of its vec4 chunk in
+   * vector mode): a load at coordinates c0.. of an input of exactly that shape reads there.
+   */
+  readonly identity?: { readonly shape: Shape; readonly index: string };
+}
+
 export class ExprRenderer {
   private readonly preludes: string[] = [];
   private readonly helperNames = new Set<string>();
   private nextLet = 0;
+  readonly inputs: readonly RenderInput[];
+  readonly sizes: SizesLayout;
+  readonly prefix: string;
+  private readonly coordName: (axis: number) => string;
+  private readonly lanes?: VectorLanes;
+  readonly identity?: { readonly shape: Shape; readonly index: string };
 
-  constructor(
-    readonly inputs: readonly RenderInput[],
-    readonly sizes: SizesLayout,
-    preludes: readonly string[] = [],
-    private readonly coordName: (axis: number) => string = (axis) => `c${axis}`,
-    private readonly lanes?: VectorLanes,
-    /**
-     * The kernel's own iteration space and the WGSL name of its flat index (of its vec4 chunk in
-     * vector mode): a load at coordinates c0.. of an input of exactly that shape reads there.
-     */
-    readonly identity?: { readonly shape: Shape; readonly index: string },
-  ) {
-    for (const p of preludes) if (!this.preludes.includes(p)) this.preludes.push(p);
+  constructor(o: RendererOptions) {
+    this.inputs = o.inputs;
+    this.sizes = o.sizes;
+    this.prefix = o.prefix ?? '';
+    this.coordName = o.coordName ?? ((axis) => `c${axis}`);
+    this.lanes = o.lanes;
+    this.identity = o.identity;
+    for (const p of o.preludes ?? []) if (!this.preludes.includes(p)) this.preludes.push(p);
   }
 
-  /** Helper functions (registry preludes and the operator table's) to place before the entry point. */
-  get prelude(): string {
-    return [...this.preludes, ...helperSources(this.helperNames)].join('\n\n');
+  /** The WGSL name of input binding i. */
+  input(i: number): string {
+    return `${this.prefix}in${i}`;
+  }
+
+  /** Helper sources (registry preludes, then the operator table's with their callees), each once. */
+  get helpers(): string[] {
+    return [...this.preludes, ...helperSources(this.helperNames)];
   }
 
   /** Records the helpers of a spelling and returns its text. */
@@ -82,8 +104,8 @@ export class ExprRenderer {
   }
 
   /** A reduction's combiner, with its helpers recorded. */
-  combine(op: 'reduce_sum' | 'reduce_max' | 'reduce_min', a: string, b: string, dtype: DType): string {
-    return this.spelled(combineSpelling(op, a, b, dtype));
+  combine(combiner: Combiner, a: string, b: string, dtype: DType): string {
+    return this.spelled(combineSpelling(combiner, a, b, dtype));
   }
 
   /** A literal, opaque to the compiler where it must be (see literals.ts). */
@@ -198,7 +220,7 @@ class Block {
       const index = this.atIdentity(e, input, true)
         ? this.r.identity!.index
         : this.render(linearize([...e.coords.slice(0, last), lanes.quotient], quarters), inConstant);
-      const vkey = `in${e.input}[${index}]`;
+      const vkey = `${this.r.input(e.input)}[${index}]`;
       let v = this.vectors.get(vkey);
       if (v === undefined) {
         v = this.r.freshName('v');
@@ -208,7 +230,7 @@ class Block {
       raw = `${v}[${lane}]`;
     } else {
       const index = this.atIdentity(e, input, false) ? this.r.identity!.index : this.render(linearize(e.coords, input.shape), inConstant);
-      raw = `in${e.input}[${index}]`;
+      raw = `${this.r.input(e.input)}[${index}]`;
     }
     return input.dtype === 'bool' ? `(${raw} != 0u)` : raw;
   }

@@ -1,22 +1,13 @@
-import { atCoords, coord, iadd, imul, raw, sizeOf, u32, type KernelDecl, type KernelLimits, type KExpr, type Shape } from '../../src/ir/index.ts';
+import { atCoords, coord, iadd, imul, raw, sizeOf, u32, type KernelLimits, type KExpr, type Shape } from '../../src/ir/index.ts';
 import type { KernelPlan, MapAnchor } from '../kernel-plan.ts';
-import { indent, storageBindings, stored, storedVec4, type BindingWidth } from './common.ts';
+import { indent, stored, storedVec4, type BindingWidth } from './common.ts';
 import { ExprRenderer, vectorizable, type VectorLanes } from './expr-renderer.ts';
+import { countOf, linearGrid, type KernelBody } from './kernel-body.ts';
 import { coordinateLets, elementCount, SizesLayout } from './sizes.ts';
-
-export interface RenderedKernel {
-  readonly wgsl: string;
-  readonly dispatch: KernelDecl['dispatch'];
-}
 
 /** Invocations per workgroup of the one-dimensional kernels (map, reduce). */
 export const linearWorkgroupSize = (limits: KernelLimits): number =>
   Math.min(limits.adapterKind === 'software' ? 64 : 256, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
-
-/** Flat workgroup index of a linear dispatch that the runtime may have folded into x and y. */
-export const FLAT_WORKGROUP = '(wid.x + wid.y * nwg.x)';
-export const LINEAR_BUILTINS =
-  '@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32';
 
 /**
  * Chunks each invocation computes. A software adapter (lavapipe runs a workgroup on one CPU
@@ -53,7 +44,7 @@ function vectorMode(space: Shape): boolean {
  * neighbouring invocations touch neighbouring memory. Every output is stored at the chunk's
  * linear index; inputs read only at lane coordinates are bound as vec4 arrays.
  */
-export function renderMap(plan: KernelPlan & { anchor: MapAnchor }, dims: readonly string[], limits: KernelLimits): RenderedKernel {
+export function mapBody(plan: KernelPlan & { anchor: MapAnchor }, dims: readonly string[], limits: KernelLimits, prefix = ''): KernelBody {
   const wg = linearWorkgroupSize(limits);
   const sizes = new SizesLayout(dims);
   const space = plan.anchor.shape;
@@ -71,36 +62,41 @@ export function renderMap(plan: KernelPlan & { anchor: MapAnchor }, dims: readon
     vector && vectorizable(allRoots, i, inp.shape, LANES) ? 'vec4' : 'scalar',
   );
   const inputs = plan.inputs.map((inp, i) => ({ dtype: inp.dtype, shape: inp.shape, width: widths[i] }));
-  const exprs = new ExprRenderer(inputs, sizes, plan.preludes, (axis) => `c${axis}`, vector ? LANES : undefined, {
-    shape: space,
-    index: 'g',
+  const exprs = new ExprRenderer({
+    inputs,
+    sizes,
+    preludes: plan.preludes,
+    prefix,
+    lanes: vector ? LANES : undefined,
+    identity: { shape: space, index: 'g' },
   });
 
-  const body: string[] = [...coordinateLets(chunkShape, 'g', sizes, (i) => (vector && i === last ? 'q' : `c${i}`))];
-  const values = exprs.renderAll(allRoots, body);
+  const inner: string[] = [...coordinateLets(chunkShape, 'g', sizes, (i) => (vector && i === last ? 'q' : `c${i}`))];
+  const values = exprs.renderAll(allRoots, inner);
   let at = 0;
   plan.outputs.forEach((o, k) => {
     const mine = values.slice(at, at + laneRoots[k].length);
     at += laneRoots[k].length;
-    body.push(`out${k}[g] = ${vector ? storedVec4(o.dtype, mine) : stored(o.dtype, mine[0])};`);
+    inner.push(`${prefix}out${k}[g] = ${vector ? storedVec4(o.dtype, mine) : stored(o.dtype, mine[0])};`);
   });
-
-  const total = elementCount(chunkShape, sizes);
-  const main = [
-    '_ = sizes;',
-    `let first = ${FLAT_WORKGROUP} * ${wg * per}u + lid;`,
+  const body = [
+    `let first = wid.x * ${wg * per}u + tid;`,
     `for (var chunk = 0u; chunk < ${per}u; chunk++) {`,
     `  let g = first + chunk * ${wg}u;`,
-    `  if (g >= ${total}) { return; }`,
-    ...indent(body),
+    `  if (g >= ${elementCount(chunkShape, sizes)}) { return; }`,
+    ...indent(inner),
     '}',
   ];
-  const wgsl = [
-    sizes.declaration,
-    storageBindings(inputs, plan.outputs.map((o) => ({ dtype: o.dtype, width: vector ? 'vec4' : 'scalar' }))),
-    exprs.prelude,
-    `@compute @workgroup_size(${wg})\nfn main(${LINEAR_BUILTINS}) {\n${indent(main).join('\n')}\n}`,
-  ].filter((s) => s !== '');
-  const { constant, symbols } = sizeOf(chunkShape);
-  return { wgsl: wgsl.join('\n\n') + '\n', dispatch: { kind: 'linear', count: { constant, symbols, divisor: wg * per } } };
+  const width: BindingWidth = vector ? 'vec4' : 'scalar';
+  return {
+    prefix,
+    workgroup: [wg, 1],
+    barriers: false,
+    grid: linearGrid(countOf(chunkShape, wg * per)),
+    inputs: inputs.map((o) => ({ dtype: o.dtype, width: o.width })),
+    outputs: plan.outputs.map((o) => ({ dtype: o.dtype, width })),
+    helpers: exprs.helpers,
+    decls: [],
+    body,
+  };
 }

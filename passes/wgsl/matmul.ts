@@ -1,27 +1,25 @@
 import { raw, sizeOf, withAcc, type Dim, type KernelLimits, type KExpr } from '../../src/ir/index.ts';
 import type { ContractAnchor, KernelPlan } from '../kernel-plan.ts';
-import { indent, storageBindings, stored, valueType } from './common.ts';
+import { indent, stored, valueType } from './common.ts';
 import { ExprRenderer } from './expr-renderer.ts';
-import type { RenderedKernel } from './map.ts';
+import type { KernelBody } from './kernel-body.ts';
 import { coordinateLets, elementCount, SizesLayout } from './sizes.ts';
 import { chooseMatmulVariant, type MatmulVariant } from './matmul-variants.ts';
 
 type ContractPlan = KernelPlan & { anchor: ContractAnchor };
-
-const GRID_BUILTINS =
-  '@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) tid: u32';
 
 /**
  * The parts every contraction kernel shares: `lhs_at(b, m, k)` and `rhs_at(b, k, n)` evaluate
  * the operand expressions at flat indices (fused producers, transposes and broadcasts are index
  * maps in them), and `store_at(b, m, n, acc)` writes every output's epilogue there.
  */
-function contractionParts(plan: ContractPlan, dims: readonly string[]) {
+function contractionParts(plan: ContractPlan, dims: readonly string[], prefix: string) {
   const a = plan.anchor;
   const type = valueType(a.dtype);
   const sizes = new SizesLayout(dims);
   const inputs = plan.inputs.map((o) => ({ ...o, width: 'scalar' as const }));
-  const exprs = new ExprRenderer(inputs, sizes, plan.preludes);
+  const exprs = new ExprRenderer({ inputs, sizes, preludes: plan.preludes, prefix });
+  const fn = (name: string) => `${prefix}${name}`;
   const nb = a.batch.length;
   const coordsOf = (list: readonly Dim[], from: string, first: number) =>
     coordinateLets(list, from, sizes, (i) => `c${first + i}`);
@@ -35,8 +33,8 @@ function contractionParts(plan: ContractPlan, dims: readonly string[]) {
     const [value] = exprs.renderAll([e], lines);
     return [`fn ${name}(${args}) -> ${type} {`, ...indent(lines), `  return ${value};`, '}'].join('\n');
   };
-  const lhsFn = operand('lhs_at', 'b: u32, m: u32, k: u32', [[a.batch, 'b'], [a.m, 'm'], [a.k, 'k']], a.lhs);
-  const rhsFn = operand('rhs_at', 'b: u32, k: u32, n: u32', [[a.batch, 'b'], [a.k, 'k'], [a.n, 'n']], a.rhs);
+  const lhsFn = operand(fn('lhs_at'), 'b: u32, m: u32, k: u32', [[a.batch, 'b'], [a.m, 'm'], [a.k, 'k']], a.lhs);
+  const rhsFn = operand(fn('rhs_at'), 'b: u32, k: u32, n: u32', [[a.batch, 'b'], [a.k, 'k'], [a.n, 'n']], a.rhs);
   const M = elementCount(a.m, sizes);
   const N = elementCount(a.n, sizes);
   const storeLines = [
@@ -48,13 +46,14 @@ function contractionParts(plan: ContractPlan, dims: readonly string[]) {
   ];
   const roots = plan.outputs.map((o) => withAcc(o.expr, raw('acc', a.dtype)));
   const values = exprs.renderAll(roots, storeLines);
-  plan.outputs.forEach((o, k) => storeLines.push(`out${k}[o] = ${stored(o.dtype, values[k])};`));
-  const storeFn = [`fn store_at(b: u32, m: u32, n: u32, acc: ${type}) {`, ...indent(storeLines), '}'].join('\n');
+  plan.outputs.forEach((o, k) => storeLines.push(`${prefix}out${k}[o] = ${stored(o.dtype, values[k])};`));
+  const storeFn = [`fn ${fn('store_at')}(b: u32, m: u32, n: u32, acc: ${type}) {`, ...indent(storeLines), '}'].join('\n');
   return {
     type,
     sizes,
     exprs,
-    functions: [lhsFn, rhsFn, storeFn].join('\n\n'),
+    fn,
+    functions: [lhsFn, rhsFn, storeFn],
     M,
     N,
     K: elementCount(a.k, sizes),
@@ -71,18 +70,18 @@ function contractionParts(plan: ContractPlan, dims: readonly string[]) {
  * `rows` scalars for 4·rows multiply-adds (measured on lavapipe, 512³: 11–15 GFLOP/s, against
  * 2.6 for shared-memory tiles).
  */
-function renderLanes(plan: ContractPlan, dims: readonly string[], v: Extract<MatmulVariant, { kind: 'lanes' }>): RenderedKernel {
-  const p = contractionParts(plan, dims);
+function lanesBody(plan: ContractPlan, dims: readonly string[], v: Extract<MatmulVariant, { kind: 'lanes' }>, prefix: string): KernelBody {
+  const p = contractionParts(plan, dims, prefix);
   const { rows, workgroup, laneAxis } = v;
+  const [lhsAt, rhsAt, storeAt] = [p.fn('lhs_at'), p.fn('rhs_at'), p.fn('store_at')];
   const acc = (r: number) => `acc${r}`;
   const along = (base: string, j: number) => (j === 0 ? base : `${base} + ${j}u`);
   // The lane operand at the four lane positions, and the other operand at row r.
   const laneValue = laneAxis === 'n'
-    ? `vec4<${p.type}>(${[0, 1, 2, 3].map((j) => `rhs_at(b, k, ${along('n', j)})`).join(', ')})`
-    : `vec4<${p.type}>(${[0, 1, 2, 3].map((j) => `lhs_at(b, ${along('m', j)}, k)`).join(', ')})`;
-  const rowValue = (r: number) => (laneAxis === 'n' ? `lhs_at(b, ${along('m0', r)}, k)` : `rhs_at(b, k, ${along('n0', r)})`);
+    ? `vec4<${p.type}>(${[0, 1, 2, 3].map((j) => `${rhsAt}(b, k, ${along('n', j)})`).join(', ')})`
+    : `vec4<${p.type}>(${[0, 1, 2, 3].map((j) => `${lhsAt}(b, ${along('m', j)}, k)`).join(', ')})`;
+  const rowValue = (r: number) => (laneAxis === 'n' ? `${lhsAt}(b, ${along('m0', r)}, k)` : `${rhsAt}(b, k, ${along('n0', r)})`);
   const body = [
-    '_ = sizes;',
     'let b = wid.z;',
     laneAxis === 'n' ? `let n = (wid.x * ${workgroup}u + tid) * 4u;` : `let m = (wid.x * ${workgroup}u + tid) * 4u;`,
     laneAxis === 'n' ? `let m0 = wid.y * ${rows}u;` : `let n0 = wid.y * ${rows}u;`,
@@ -95,28 +94,23 @@ function renderLanes(plan: ContractPlan, dims: readonly string[], v: Extract<Mat
     `var accs = array<vec4<${p.type}>, ${rows}>(${Array.from({ length: rows }, (_, r) => acc(r)).join(', ')});`,
     `for (var r = 0u; r < ${rows}u; r++) {`,
     '  for (var j = 0u; j < 4u; j++) {',
-    laneAxis === 'n' ? '    store_at(b, m0 + r, n + j, accs[r][j]);' : '    store_at(b, m + j, n0 + r, accs[r][j]);',
+    laneAxis === 'n' ? `    ${storeAt}(b, m0 + r, n + j, accs[r][j]);` : `    ${storeAt}(b, m + j, n0 + r, accs[r][j]);`,
     '  }',
     '}',
   ];
-  const wgsl = [
-    p.sizes.declaration,
-    storageBindings(plan.inputs, plan.outputs),
-    p.exprs.prelude,
-    p.functions,
-    `@compute @workgroup_size(${workgroup})\nfn main(${GRID_BUILTINS}) {\n${indent(body).join('\n')}\n}`,
-  ].filter((s) => s !== '');
   const a = plan.anchor;
   const laneDims = laneAxis === 'n' ? a.n : a.m;
   const rowDims = laneAxis === 'n' ? a.m : a.n;
   return {
-    wgsl: wgsl.join('\n\n') + '\n',
-    dispatch: {
-      kind: 'grid',
-      x: { ...sizeOf(laneDims), divisor: 4 * workgroup },
-      y: { ...sizeOf(rowDims), divisor: rows },
-      z: { ...sizeOf(a.batch), divisor: 1 },
-    },
+    prefix,
+    workgroup: [workgroup, 1],
+    barriers: false,
+    grid: [{ ...sizeOf(laneDims), divisor: 4 * workgroup }, { ...sizeOf(rowDims), divisor: rows }, { ...sizeOf(a.batch), divisor: 1 }],
+    inputs: plan.inputs.map((o) => ({ dtype: o.dtype, width: 'scalar' })),
+    outputs: plan.outputs.map((o) => ({ dtype: o.dtype, width: 'scalar' })),
+    helpers: p.exprs.helpers,
+    decls: p.functions,
+    body,
   };
 }
 
@@ -125,13 +119,13 @@ function renderLanes(plan: ContractPlan, dims: readonly string[], v: Extract<Mat
  * BK-deep slices of both operands in workgroup memory, each invocation a per×per block in
  * registers. The staging loads are bounds-checked, so any size works.
  */
-function renderTiled(plan: ContractPlan, dims: readonly string[], v: Extract<MatmulVariant, { kind: 'tiled' }>): RenderedKernel {
-  const p = contractionParts(plan, dims);
+function tiledBody(plan: ContractPlan, dims: readonly string[], v: Extract<MatmulVariant, { kind: 'tiled' }>, prefix: string): KernelBody {
+  const p = contractionParts(plan, dims, prefix);
+  const [lhsAt, rhsAt, storeAt, tileA, tileB] = [p.fn('lhs_at'), p.fn('rhs_at'), p.fn('store_at'), p.fn('tileA'), p.fn('tileB')];
   const { threads, per, bk } = v;
   const tile = threads * per;
   const invocations = threads * threads;
-  const body = `  _ = sizes;
-  let M = ${p.M};
+  const body = `  let M = ${p.M};
   let N = ${p.N};
   let K = ${p.K};
   let b = wid.z;
@@ -144,23 +138,23 @@ function renderTiled(plan: ContractPlan, dims: readonly string[], v: Extract<Mat
       let row = e / ${bk}u;
       let kk = e % ${bk}u;
       var v: ${p.type} = ${p.zero};
-      if (m0 + row < M && k0 + kk < K) { v = lhs_at(b, m0 + row, k0 + kk); }
-      tileA[kk * ${tile}u + row] = v;
+      if (m0 + row < M && k0 + kk < K) { v = ${lhsAt}(b, m0 + row, k0 + kk); }
+      ${tileA}[kk * ${tile}u + row] = v;
     }
     for (var i = 0u; i < ${(tile * bk) / invocations}u; i++) {
       let e = tid + i * ${invocations}u;
       let kk = e / ${tile}u;
       let col = e % ${tile}u;
       var v: ${p.type} = ${p.zero};
-      if (n0 + col < N && k0 + kk < K) { v = rhs_at(b, k0 + kk, n0 + col); }
-      tileB[kk * ${tile}u + col] = v;
+      if (n0 + col < N && k0 + kk < K) { v = ${rhsAt}(b, k0 + kk, n0 + col); }
+      ${tileB}[kk * ${tile}u + col] = v;
     }
     workgroupBarrier();
     for (var kk = 0u; kk < ${bk}u; kk++) {
       var av: array<${p.type}, ${per}>;
       var bv: array<${p.type}, ${per}>;
-      for (var i = 0u; i < ${per}u; i++) { av[i] = tileA[kk * ${tile}u + lid.y * ${per}u + i]; }
-      for (var j = 0u; j < ${per}u; j++) { bv[j] = tileB[kk * ${tile}u + lid.x * ${per}u + j]; }
+      for (var i = 0u; i < ${per}u; i++) { av[i] = ${tileA}[kk * ${tile}u + lid.y * ${per}u + i]; }
+      for (var j = 0u; j < ${per}u; j++) { bv[j] = ${tileB}[kk * ${tile}u + lid.x * ${per}u + j]; }
       for (var i = 0u; i < ${per}u; i++) {
         for (var j = 0u; j < ${per}u; j++) { acc[i * ${per}u + j] += av[i] * bv[j]; }
       }
@@ -169,26 +163,25 @@ function renderTiled(plan: ContractPlan, dims: readonly string[], v: Extract<Mat
   }
   for (var i = 0u; i < ${per}u; i++) {
     for (var j = 0u; j < ${per}u; j++) {
-      store_at(b, m0 + lid.y * ${per}u + i, n0 + lid.x * ${per}u + j, acc[i * ${per}u + j]);
+      ${storeAt}(b, m0 + lid.y * ${per}u + i, n0 + lid.x * ${per}u + j, acc[i * ${per}u + j]);
     }
   }`;
-  const wgsl = [
-    p.sizes.declaration,
-    storageBindings(plan.inputs, plan.outputs),
-    `var<workgroup> tileA: array<${p.type}, ${tile * bk}>;\nvar<workgroup> tileB: array<${p.type}, ${tile * bk}>;`,
-    p.exprs.prelude,
-    p.functions,
-    `@compute @workgroup_size(${threads}, ${threads})\nfn main(${GRID_BUILTINS}) {\n${body}\n}`,
-  ].filter((s) => s !== '');
   const a = plan.anchor;
   const tiles = (list: readonly Dim[], divisor: number) => ({ ...sizeOf(list), divisor });
   return {
-    wgsl: wgsl.join('\n\n') + '\n',
-    dispatch: { kind: 'grid', x: tiles(a.n, tile), y: tiles(a.m, tile), z: tiles(a.batch, 1) },
+    prefix,
+    workgroup: [threads, threads],
+    barriers: true,
+    grid: [tiles(a.n, tile), tiles(a.m, tile), tiles(a.batch, 1)],
+    inputs: plan.inputs.map((o) => ({ dtype: o.dtype, width: 'scalar' })),
+    outputs: plan.outputs.map((o) => ({ dtype: o.dtype, width: 'scalar' })),
+    helpers: p.exprs.helpers,
+    decls: [`var<workgroup> ${tileA}: array<${p.type}, ${tile * bk}>;\nvar<workgroup> ${tileB}: array<${p.type}, ${tile * bk}>;`, ...p.functions],
+    body: body.split('\n').map((l) => l.replace(/^  /, '')),
   };
 }
 
-export function renderMatmul(plan: ContractPlan, dims: readonly string[], limits: KernelLimits): RenderedKernel {
+export function matmulBody(plan: ContractPlan, dims: readonly string[], limits: KernelLimits, prefix = ''): KernelBody {
   const variant = chooseMatmulVariant(plan.anchor, limits);
-  return variant.kind === 'lanes' ? renderLanes(plan, dims, variant) : renderTiled(plan, dims, variant);
+  return variant.kind === 'lanes' ? lanesBody(plan, dims, variant, prefix) : tiledBody(plan, dims, variant, prefix);
 }

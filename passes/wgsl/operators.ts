@@ -1,4 +1,4 @@
-import type { BinaryOp, DType, UnaryOp } from '../../src/ir/index.ts';
+import type { BinaryOp, Combiner, DType, UnaryOp } from '../../src/ir/index.ts';
 
 /**
  * How each elementwise operator is written in WGSL (tinygrad's `code_for_op`): the renderer's
@@ -111,14 +111,14 @@ export function castSpelling(x: string, from: DType, to: DType): Spelling {
   return plain(`${to}(${x})`);
 }
 
-/** The combiner of a reduction (sum, max, min) in WGSL. */
-export function combineSpelling(op: 'reduce_sum' | 'reduce_max' | 'reduce_min', a: string, b: string, dtype: DType): Spelling {
-  switch (op) {
-    case 'reduce_sum':
+/** The combiner of a reduction in WGSL. */
+export function combineSpelling(combiner: Combiner, a: string, b: string, dtype: DType): Spelling {
+  switch (combiner) {
+    case 'sum':
       return plain(`(${a} + ${b})`);
-    case 'reduce_max':
+    case 'max':
       return binarySpelling('max', a, b, dtype);
-    case 'reduce_min':
+    case 'min':
       return binarySpelling('min', a, b, dtype);
   }
 }

@@ -1,8 +1,9 @@
-import { atCoords, coord, lit, opDef, raw, sizeOf, withAcc, type KernelLimits, type KExpr, type Shape } from '../../src/ir/index.ts';
+import { atCoords, coord, lit, raw, sizeOf, withAcc, type KernelLimits, type KExpr, type Shape } from '../../src/ir/index.ts';
 import { outputSpace, type KernelPlan, type ReduceAnchor } from '../kernel-plan.ts';
-import { indent, storageBindings, stored, valueType } from './common.ts';
+import { indent, stored, valueType } from './common.ts';
 import { ExprRenderer } from './expr-renderer.ts';
-import { FLAT_WORKGROUP, LINEAR_BUILTINS, linearWorkgroupSize, type RenderedKernel } from './map.ts';
+import { countOf, linearGrid, type KernelBody } from './kernel-body.ts';
+import { linearWorkgroupSize } from './map.ts';
 import { coordinateLets, elementCount, SizesLayout } from './sizes.ts';
 
 const floorPow2 = (n: number): number => 2 ** Math.floor(Math.log2(n));
@@ -29,18 +30,16 @@ export function reduceStrategy(a: ReduceAnchor, limits: KernelLimits): 'serial' 
   return manyOutputs && !longRows ? 'serial' : 'tree';
 }
 
-export function renderReduce(plan: ReducePlan, dims: readonly string[], limits: KernelLimits): RenderedKernel {
-  return reduceStrategy(plan.anchor, limits) === 'serial' ? renderSerialReduce(plan, dims, limits) : renderTreeReduce(plan, dims, limits);
+export function reduceBody(plan: ReducePlan, dims: readonly string[], limits: KernelLimits, prefix = ''): KernelBody {
+  return reduceStrategy(plan.anchor, limits) === 'serial' ? serialBody(plan, dims, limits, prefix) : treeBody(plan, dims, limits, prefix);
 }
 
 /** What both reduction kernels share: coordinates, the combiner, the expression and the epilogues. */
-function reduceParts(plan: ReducePlan, dims: readonly string[]) {
+function reduceParts(plan: ReducePlan, dims: readonly string[], prefix: string) {
   const a = plan.anchor;
-  const rule = opDef(a.op).kernel;
-  if (rule.kind !== 'reduce') throw new Error(`wgsl: ${a.op} is not a reduction`);
   const sizes = new SizesLayout(dims);
   const inputs = plan.inputs.map((o) => ({ ...o, width: 'scalar' as const }));
-  const exprs = new ExprRenderer(inputs, sizes, plan.preludes);
+  const exprs = new ExprRenderer({ inputs, sizes, preludes: plan.preludes, prefix });
   const kept = a.inShape.map((_, ax) => ax).filter((ax) => !a.axes.includes(ax));
   const keptShape = kept.map((ax) => a.inShape[ax]);
   const reducedShape = a.axes.map((ax) => a.inShape[ax]);
@@ -51,13 +50,13 @@ function reduceParts(plan: ReducePlan, dims: readonly string[]) {
     sizes,
     exprs,
     keptShape,
-    combine: (x: string, y: string) => exprs.combine(a.op, x, y, a.dtype),
-    identity: exprs.renderInline(lit(a.dtype, rule.identity(a.dtype))),
+    combine: (x: string, y: string) => exprs.combine(a.combiner, x, y, a.dtype),
+    identity: exprs.renderInline(lit(a.dtype, a.identity)),
     keptLets: (from: string) => coordinateLets(keptShape, from, sizes, (i) => `c${kept[i]}`),
     reducedLets: (from: string) => coordinateLets(reducedShape, from, sizes, (i) => `c${a.axes[i]}`),
     outputCount: elementCount(keptShape, sizes),
     reducedCount: elementCount(reducedShape, sizes),
-    /** Statements computing `acc` for the current point, into the variable `acc`. */
+    /** Statements computing the value at the current point and combining it into `acc`. */
     accumulate(lines: string[], value: (v: string) => string): void {
       const inner: string[] = [];
       const [v] = exprs.renderAll([a.expr], inner);
@@ -65,73 +64,72 @@ function reduceParts(plan: ReducePlan, dims: readonly string[]) {
     },
     /** Statements storing every output at flat output index `o` from the variable `accName`. */
     store(lines: string[], accName: string, o: string): void {
-      const roots = plan.outputs.map((out) =>
-        atCoords(withAcc(out.expr, raw(accName, a.dtype)), keptCoords),
-      );
+      const roots = plan.outputs.map((out) => atCoords(withAcc(out.expr, raw(accName, a.dtype)), keptCoords));
       const values = exprs.renderAll(roots, lines);
-      plan.outputs.forEach((out, k) => lines.push(`out${k}[${o}] = ${stored(out.dtype, values[k])};`));
+      plan.outputs.forEach((out, k) => lines.push(`${prefix}out${k}[${o}] = ${stored(out.dtype, values[k])};`));
     },
   };
 }
 
+const bodyOf = (plan: ReducePlan, prefix: string, p: ReturnType<typeof reduceParts>, rest: Omit<KernelBody, 'prefix' | 'inputs' | 'outputs' | 'helpers'>): KernelBody => ({
+  prefix,
+  inputs: plan.inputs.map((o) => ({ dtype: o.dtype, width: 'scalar' })),
+  outputs: plan.outputs.map((o) => ({ dtype: o.dtype, width: 'scalar' })),
+  helpers: p.exprs.helpers,
+  ...rest,
+});
+
 /** One invocation per output element, looping over its reduced elements. */
-function renderSerialReduce(plan: ReducePlan, dims: readonly string[], limits: KernelLimits): RenderedKernel {
+function serialBody(plan: ReducePlan, dims: readonly string[], limits: KernelLimits, prefix: string): KernelBody {
   const wg = linearWorkgroupSize(limits);
-  const p = reduceParts(plan, dims);
+  const p = reduceParts(plan, dims, prefix);
   const loop: string[] = [`for (var r = 0u; r < ${p.reducedCount}; r++) {`, ...indent(p.reducedLets('r'))];
   p.accumulate(loop, (v) => p.combine('acc', v));
   loop.push('}');
-  const body = ['_ = sizes;', `let o = ${FLAT_WORKGROUP} * ${wg}u + lid;`, `if (o >= ${p.outputCount}) { return; }`, ...p.keptLets('o')];
+  const body = [`let o = wid.x * ${wg}u + tid;`, `if (o >= ${p.outputCount}) { return; }`, ...p.keptLets('o')];
   body.push(`var acc: ${p.type} = ${p.identity};`, ...loop);
   p.store(body, 'acc', 'o');
-  const wgsl = [
-    p.sizes.declaration,
-    storageBindings(plan.inputs, plan.outputs),
-    p.exprs.prelude,
-    `@compute @workgroup_size(${wg})\nfn main(${LINEAR_BUILTINS}) {\n${indent(body).join('\n')}\n}`,
-  ].filter((s) => s !== '');
-  const { constant, symbols } = sizeOf(p.keptShape);
-  return { wgsl: wgsl.join('\n\n') + '\n', dispatch: { kind: 'linear', count: { constant, symbols, divisor: wg } } };
+  return bodyOf(plan, prefix, p, { workgroup: [wg, 1], barriers: false, grid: linearGrid(countOf(p.keptShape, wg)), decls: [], body });
 }
 
 /**
  * One workgroup per output element: its invocations stride over the reduced elements, then
  * combine their partial results in a shared-memory tree. The reduced extent may be symbolic.
  */
-function renderTreeReduce(plan: ReducePlan, dims: readonly string[], limits: KernelLimits): RenderedKernel {
+function treeBody(plan: ReducePlan, dims: readonly string[], limits: KernelLimits, prefix: string): KernelBody {
   // The tree halves the active invocations each round, so the workgroup is a power of two that
   // also fits in workgroup memory.
   const wg = floorPow2(Math.min(linearWorkgroupSize(limits) * (limits.adapterKind === 'software' ? 4 : 1), 256, limits.maxComputeWorkgroupStorageSize / 4));
-  const p = reduceParts(plan, dims);
-  const loop: string[] = [`for (var r = lid; r < ${p.reducedCount}; r += ${wg}u) {`, ...indent(p.reducedLets('r'))];
+  const p = reduceParts(plan, dims, prefix);
+  const partial = `${prefix}partial`;
+  const loop: string[] = [`for (var r = tid; r < ${p.reducedCount}; r += ${wg}u) {`, ...indent(p.reducedLets('r'))];
   p.accumulate(loop, (v) => p.combine('acc', v));
   loop.push('}');
   const tail: string[] = [];
-  p.store(tail, 'partial[0]', 'o');
+  p.store(tail, `${partial}[0]`, 'o');
+  // The bounds check returns whole workgroups only (o is the same for all of a workgroup), so the
+  // barriers stay in uniform control flow.
   const body = [
-    '_ = sizes;',
-    `let o = ${FLAT_WORKGROUP};`,
+    'let o = wid.x;',
     `if (o >= ${p.outputCount}) { return; }`,
     ...p.keptLets('o'),
     `var acc: ${p.type} = ${p.identity};`,
     ...loop,
-    'partial[lid] = acc;',
+    `${partial}[tid] = acc;`,
     'workgroupBarrier();',
     `for (var s = ${wg / 2}u; s > 0u; s = s >> 1u) {`,
-    `  if (lid < s) { partial[lid] = ${p.combine('partial[lid]', 'partial[lid + s]')}; }`,
+    `  if (tid < s) { ${partial}[tid] = ${p.combine(`${partial}[tid]`, `${partial}[tid + s]`)}; }`,
     '  workgroupBarrier();',
     '}',
-    'if (lid == 0u) {',
+    'if (tid == 0u) {',
     ...indent(tail),
     '}',
   ];
-  const wgsl = [
-    p.sizes.declaration,
-    storageBindings(plan.inputs, plan.outputs),
-    `var<workgroup> partial: array<${p.type}, ${wg}>;`,
-    p.exprs.prelude,
-    `@compute @workgroup_size(${wg})\nfn main(${LINEAR_BUILTINS}) {\n${indent(body).join('\n')}\n}`,
-  ].filter((s) => s !== '');
-  const { constant, symbols } = sizeOf(p.keptShape);
-  return { wgsl: wgsl.join('\n\n') + '\n', dispatch: { kind: 'linear', count: { constant, symbols, divisor: 1 } } };
+  return bodyOf(plan, prefix, p, {
+    workgroup: [wg, 1],
+    barriers: true,
+    grid: linearGrid(countOf(p.keptShape, 1)),
+    decls: [`var<workgroup> ${partial}: array<${p.type}, ${wg}>;`],
+    body,
+  });
 }

@@ -4,11 +4,47 @@ import type { Graph, Value } from './graph.ts';
 import type { HostTensor } from './host-tensor.ts';
 import type { KExpr } from './kexpr.ts';
 import type { AttrSchema, OpAttrs, OpName } from './op-attrs.ts';
-import type { Dim, TensorType } from './shape.ts';
+import type { Dim, Shape, TensorType } from './shape.ts';
 
 /** What the reference interpreter offers an op that runs subgraphs (loop). */
 export interface RefContext {
   evalGraph(g: Graph, inputs: readonly HostTensor[]): HostTensor[];
+}
+
+/** How a reduction combines values (the renderer spells each; `identity` is the rule's). */
+export type Combiner = 'sum' | 'max' | 'min';
+
+/**
+ * What a `reduce` rule builds: acc = combine over the `axes` of `space` of `expr`, an expression
+ * over coordinates c0.. of `space` that reads operand j as `load(j, ...)`. The node's result
+ * has the other axes of `space`, in order (size-1 axes may be added, as keepdims does).
+ */
+export interface ReductionSpec {
+  readonly space: Shape;
+  readonly axes: readonly number[];
+  readonly expr: KExpr;
+}
+
+/**
+ * What a `contraction` rule builds: acc = sum over k... of lhs * rhs, with `lhs` over anchor
+ * coordinates (batch..., m..., k...) and `rhs` over (batch..., k..., n...), reading operand j as
+ * `load(j, ...)` (an index map can make a convolution a contraction: im2col without the copy).
+ * The node's result has shape batch ++ m ++ n.
+ */
+export interface ContractionSpec {
+  readonly batch: readonly Dim[];
+  readonly m: readonly Dim[];
+  readonly n: readonly Dim[];
+  readonly k: readonly Dim[];
+  readonly lhs: KExpr;
+  readonly rhs: KExpr;
+}
+
+/** What a kernel rule's builder gets: the attributes and the operand and result types. */
+export interface KernelRuleCtx<A> {
+  readonly attrs: A;
+  readonly inputs: readonly TensorType[];
+  readonly output: TensorType;
 }
 
 /** Inputs to an `expr` kernel rule: the output coordinates and the operand types. */
@@ -26,16 +62,23 @@ export interface ExprKernelCtx<A> {
  *   the renderer's operator table (passes/wgsl/operators.ts);
  * - `expr`: an expression over loads of its operands at computed coordinates (movement ops as
  *   index maps, iota, random bits), so that fusion can inline it into consumers;
- * - `reduce`: an identity (the combiner is the renderer's), run as a workgroup tree reduction;
- * - `contraction`: the tiled matmul template (dot_general);
+ * - `reduce`: a reduction of an expression over some axes of a space (see ReductionSpec), with
+ *   its combiner and identity;
+ * - `contraction`: a sum of products over some axes (see ContractionSpec): dot_general, and
+ *   any op whose operands are index maps of its inputs (convolutions);
  * - `constant`: a buffer uploaded once (or a literal when splat);
  * - `control`: run by the executor (loop), or rewritten away before lowering (custom_vjp, cond).
  */
 export type KernelRule<A> =
   | { readonly kind: 'elementwise' }
   | { readonly kind: 'expr'; build(ctx: ExprKernelCtx<A>): KExpr; readonly prelude?: string }
-  | { readonly kind: 'reduce'; identity(dtype: DType): number }
-  | { readonly kind: 'contraction' }
+  | {
+      readonly kind: 'reduce';
+      readonly combiner: Combiner;
+      identity(dtype: DType): number;
+      build(ctx: KernelRuleCtx<A>): ReductionSpec;
+    }
+  | { readonly kind: 'contraction'; build(ctx: KernelRuleCtx<A>): ContractionSpec }
   | { readonly kind: 'constant' }
   | { readonly kind: 'control' };
 

@@ -61,7 +61,12 @@ export interface KernelDecl {
    *  when it exceeds the adapter's per-dimension limit (the WGSL recombines them). */
   readonly dispatch:
     | { readonly kind: 'linear'; readonly count: SizeExpr }
-    | { readonly kind: 'grid'; readonly x: SizeExpr; readonly y: SizeExpr; readonly z: SizeExpr };
+    | { readonly kind: 'grid'; readonly x: SizeExpr; readonly y: SizeExpr; readonly z: SizeExpr }
+    /**
+     * Several kernels in one dispatch: the flat workgroup count is the sum of each part's
+     * x·y·z, folded like a linear count; the WGSL hands each part its range.
+     */
+    | { readonly kind: 'parts'; readonly parts: readonly { readonly x: SizeExpr; readonly y: SizeExpr; readonly z: SizeExpr }[] };
   /** The kernel plan this WGSL was rendered from, for dumps. */
   readonly plan: string;
 }

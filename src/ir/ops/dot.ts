@@ -1,6 +1,7 @@
 import { ShapeError } from '../errors.ts';
 import { hostTensor } from '../host-tensor.ts';
-import type { BatchRule, OpDef } from '../op-def.ts';
+import { coord, load, type KExpr } from '../kexpr.ts';
+import type { BatchRule, ContractionSpec, OpDef } from '../op-def.ts';
 import type { Value } from '../graph.ts';
 import type { OpAttrs } from '../op-attrs.ts';
 import { formatType, stridesOf, type Dim, type TensorType } from '../shape.ts';
@@ -11,6 +12,33 @@ type DotAttrs = OpAttrs['dot_general'];
 /** The axes of an operand that are neither batch nor contracting, in order. */
 export const freeAxes = (rank: number, batch: readonly number[], contracting: readonly number[]): number[] =>
   [...Array(rank).keys()].filter((i) => !batch.includes(i) && !contracting.includes(i));
+
+/**
+ * dot_general as a contraction: each operand read at its axes' positions among the anchor's
+ * coordinates, lhs (batch..., m..., k...) and rhs (batch..., k..., n...).
+ */
+export function dotContraction(lhs: TensorType, rhs: TensorType, a: DotAttrs): ContractionSpec {
+  const lFree = freeAxes(lhs.shape.length, a.lhs_batch, a.lhs_contracting);
+  const rFree = freeAxes(rhs.shape.length, a.rhs_batch, a.rhs_contracting);
+  const nb = a.lhs_batch.length;
+  const nk = a.lhs_contracting.length;
+  const lhsCoords: KExpr[] = new Array(lhs.shape.length);
+  a.lhs_batch.forEach((ax, i) => (lhsCoords[ax] = coord(i)));
+  lFree.forEach((ax, i) => (lhsCoords[ax] = coord(nb + i)));
+  a.lhs_contracting.forEach((ax, i) => (lhsCoords[ax] = coord(nb + lFree.length + i)));
+  const rhsCoords: KExpr[] = new Array(rhs.shape.length);
+  a.rhs_batch.forEach((ax, i) => (rhsCoords[ax] = coord(i)));
+  a.rhs_contracting.forEach((ax, i) => (rhsCoords[ax] = coord(nb + i)));
+  rFree.forEach((ax, i) => (rhsCoords[ax] = coord(nb + nk + i)));
+  return {
+    batch: a.lhs_batch.map((ax) => lhs.shape[ax]),
+    m: lFree.map((ax) => lhs.shape[ax]),
+    n: rFree.map((ax) => rhs.shape[ax]),
+    k: a.lhs_contracting.map((ax) => lhs.shape[ax]),
+    lhs: load(0, lhsCoords),
+    rhs: load(1, rhsCoords),
+  };
+}
 
 export function dotShape(lhs: TensorType, rhs: TensorType, a: DotAttrs): Dim[] {
   const operands = [formatType(lhs), formatType(rhs)];
@@ -108,7 +136,7 @@ export const dot_general: OpDef<'dot_general'> = {
     }
     return [out];
   },
-  kernel: { kind: 'contraction' },
+  kernel: { kind: 'contraction', build: ({ attrs, inputs: [lhs, rhs] }) => dotContraction(lhs, rhs, attrs) },
   batch: batchDot,
   vjp: ({ e }, { inputs: [lhs, rhs], attrs, cts: [g] }) => {
     if (!g) return [undefined, undefined];

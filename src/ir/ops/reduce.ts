@@ -2,7 +2,8 @@ import type { DType } from '../dtype.ts';
 import type { Value } from '../graph.ts';
 import { ShapeError } from '../errors.ts';
 import { hostTensor } from '../host-tensor.ts';
-import type { OpDef } from '../op-def.ts';
+import { coord, load } from '../kexpr.ts';
+import type { Combiner, OpDef } from '../op-def.ts';
 import type { OpAttrs } from '../op-attrs.ts';
 import { formatType, stridesOf, type Dim, type TensorType } from '../shape.ts';
 import { batchAtFront, shifted } from './batching.ts';
@@ -12,15 +13,18 @@ type ReduceOp = 'reduce_sum' | 'reduce_max' | 'reduce_min';
 interface ReduceSpec {
   ref(acc: number, x: number): number;
   identity(dtype: DType): number;
+  combiner: Combiner;
 }
 
 const SPECS: { [K in ReduceOp]: ReduceSpec } = {
-  reduce_sum: { ref: (a, x) => a + x, identity: () => 0 },
+  reduce_sum: { ref: (a, x) => a + x, identity: () => 0, combiner: 'sum' },
   reduce_max: {
+    combiner: 'max',
     ref: Math.max,
     identity: (d) => (d === 'f32' ? -Infinity : d === 'i32' ? -2147483648 : 0),
   },
   reduce_min: {
+    combiner: 'min',
     ref: Math.min,
     identity: (d) => (d === 'f32' ? Infinity : d === 'i32' ? 2147483647 : 4294967295),
   },
@@ -75,7 +79,16 @@ function reduceDef<K extends ReduceOp>(name: K): OpDef<K> {
       if (x.dtype === 'u32') out.data.forEach((v, i) => (out.data[i] = v >>> 0));
       return [out];
     },
-    kernel: { kind: 'reduce', identity: spec.identity },
+    kernel: {
+      kind: 'reduce',
+      combiner: spec.combiner,
+      identity: spec.identity,
+      build: ({ attrs: { axes }, inputs: [x] }) => ({
+        space: x.shape,
+        axes,
+        expr: load(0, x.shape.map((_, i) => coord(i))),
+      }),
+    },
     vjp: ({ e }, { inputs: [x], outputs: [y], attrs: { axes }, cts: [g] }) => {
       if (!g) return [undefined];
       const kept = reducedShape(x.type.shape, axes, true);

@@ -1,0 +1,137 @@
+import { sizeOf, type DType, type KernelDecl, type KernelLimits, type SizeExpr } from '../../src/ir/index.ts';
+import { arrayType, indent, type BindingWidth } from './common.ts';
+import { SizesLayout } from './sizes.ts';
+
+/**
+ * One kernel's code, apart from its entry point: so that independent kernels can share one
+ * dispatch (each running on its own range of workgroups) as well as run alone. A body reads
+ * `wid` (its own workgroup id, vec3<u32>), `nwg` (its own grid), `lid` (vec3<u32>) and `tid`
+ * (the flat local index); its names carry a prefix unique in the module.
+ */
+export interface KernelBody {
+  readonly prefix: string;
+  /** Invocations per workgroup along x and y. */
+  readonly workgroup: readonly [number, number];
+  /** Whether the body has workgroup barriers: then every invocation of its workgroup must run it. */
+  readonly barriers: boolean;
+  /** Workgroups along x, y and z. A linear body (y = z = 1) reads its flat index as wid.x. */
+  readonly grid: readonly [SizeExpr, SizeExpr, SizeExpr];
+  readonly inputs: readonly { readonly dtype: DType; readonly width: BindingWidth }[];
+  readonly outputs: readonly { readonly dtype: DType; readonly width: BindingWidth }[];
+  /** Helper functions shared by text between bodies (operator helpers, registry preludes). */
+  readonly helpers: readonly string[];
+  /** Module-scope declarations of its own: workgroup variables, functions. */
+  readonly decls: readonly string[];
+  readonly body: readonly string[];
+}
+
+export const ONE: SizeExpr = { constant: 1, symbols: [], divisor: 1 };
+
+/** A linear grid of `count` workgroups. */
+export const linearGrid = (count: SizeExpr): [SizeExpr, SizeExpr, SizeExpr] => [count, ONE, ONE];
+
+const isLinear = (b: KernelBody): boolean => b.grid[1] === ONE && b.grid[2] === ONE;
+
+/** A size expression in WGSL: ceil(constant · symbols / divisor). */
+function sizeText(e: SizeExpr, sizes: SizesLayout): string {
+  const factors = [`${e.constant}u`, ...e.symbols.map((s) => sizes.dim(s))].join(' * ');
+  return e.divisor === 1 ? `(${factors})` : `((${factors} + ${e.divisor - 1}u) / ${e.divisor}u)`;
+}
+
+/** The flat workgroup index of a linear dispatch that the runtime may have folded into x and y. */
+const FLAT = '(gwid.x + gwid.y * gnwg.x)';
+const BUILTINS =
+  '@builtin(workgroup_id) gwid: vec3<u32>, @builtin(num_workgroups) gnwg: vec3<u32>, @builtin(local_invocation_index) gtid: u32';
+
+/** Whether bodies can share one dispatch: bodies with barriers must all have the workgroup's size. */
+export function compatible(bodies: readonly KernelBody[]): boolean {
+  const size = Math.max(...bodies.map((b) => b.workgroup[0] * b.workgroup[1]));
+  return bodies.every((b) => !b.barriers || b.workgroup[0] * b.workgroup[1] === size);
+}
+
+/**
+ * The WGSL module and dispatch of one or more bodies: bindings in body order (inputs then
+ * outputs of each), the sizes uniform, shared helpers once, and an entry point that hands each
+ * range of workgroups to its body.
+ */
+export function assemble(bodies: readonly KernelBody[], dims: readonly string[], limits: KernelLimits): { wgsl: string; dispatch: KernelDecl['dispatch'] } {
+  const sizes = new SizesLayout(dims);
+  const bindings: string[] = [];
+  let binding = 1;
+  // Every body's inputs, then every body's outputs: the runtime's layout is reads, then writes.
+  for (const b of bodies)
+    b.inputs.forEach((o, i) => bindings.push(`@group(0) @binding(${binding++}) var<storage, read> ${b.prefix}in${i}: ${arrayType(o.dtype, o.width)};`));
+  for (const b of bodies)
+    b.outputs.forEach((o, k) =>
+      bindings.push(`@group(0) @binding(${binding++}) var<storage, read_write> ${b.prefix}out${k}: ${arrayType(o.dtype, o.width)};`),
+    );
+  const storage = binding - 1;
+  if (storage > limits.maxStorageBuffersPerShaderStage)
+    throw new Error(`wgsl: ${storage} storage bindings exceed the adapter's ${limits.maxStorageBuffersPerShaderStage} (merge check missed it)`);
+  const helpers: string[] = [];
+  for (const b of bodies) for (const h of b.helpers) if (!helpers.includes(h)) helpers.push(h);
+  const size = Math.max(...bodies.map((b) => b.workgroup[0] * b.workgroup[1]));
+  const functions = bodies.map(
+    (b) =>
+      `fn ${b.prefix}body(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>, tid: u32) {\n${indent(['_ = sizes;', ...b.body]).join('\n')}\n}`,
+  );
+  const call = (b: KernelBody, flat: string, offset: string): string[] => {
+    const [x, y] = b.workgroup;
+    const own = x * y;
+    const local = y === 1 ? 'vec3<u32>(gtid, 0u, 0u)' : `vec3<u32>(gtid % ${x}u, gtid / ${x}u, 0u)`;
+    const guard = own < size ? [`if (gtid >= ${own}u) { return; }`] : [];
+    const [gx, gy, gz] = b.grid.map((g) => sizeText(g, sizes));
+    const w = offset === '0u' ? flat : `(${flat} - ${offset})`;
+    const wid = isLinear(b) ? `vec3<u32>(${w}, 0u, 0u)` : `vec3<u32>(${w} % ${gx}, (${w} / ${gx}) % ${gy}, ${w} / (${gx} * ${gy}))`;
+    return [...guard, `${b.prefix}body(${wid}, vec3<u32>(${gx}, ${gy}, ${gz}), ${local}, gtid);`];
+  };
+  let main: string[];
+  let dispatch: KernelDecl['dispatch'];
+  if (bodies.length === 1 && !isLinear(bodies[0])) {
+    // A grid body alone keeps its 3-D dispatch.
+    const b = bodies[0];
+    const [x, y] = b.workgroup;
+    main = [`${b.prefix}body(gwid, gnwg, vec3<u32>(gtid % ${x}u, gtid / ${x}u, 0u), gtid);`];
+    dispatch = { kind: 'grid', x: b.grid[0], y: b.grid[1], z: b.grid[2] };
+    return {
+      wgsl: module(sizes, bindings, helpers, bodies, functions, `@compute @workgroup_size(${x}, ${y})`, main),
+      dispatch,
+    };
+  }
+  if (bodies.length === 1) {
+    main = ['let flat = ' + FLAT + ';', ...call(bodies[0], 'flat', '0u')];
+    dispatch = { kind: 'linear', count: bodies[0].grid[0] };
+  } else {
+    // Each body gets the next range of workgroups; past the last range the invocation returns.
+    main = ['let flat = ' + FLAT + ';', 'var start = 0u;'];
+    bodies.forEach((b) => {
+      const [gx, gy, gz] = b.grid.map((g) => sizeText(g, sizes));
+      main.push(`{`, `  let end = start + ${gx} * ${gy} * ${gz};`, `  if (flat < end) {`, ...indent(call(b, 'flat', 'start'), '    '), '    return;', '  }', '  start = end;', '}');
+    });
+    dispatch = { kind: 'parts', parts: bodies.map((b) => ({ x: b.grid[0], y: b.grid[1], z: b.grid[2] })) };
+  }
+  return { wgsl: module(sizes, bindings, helpers, bodies, functions, `@compute @workgroup_size(${size})`, main), dispatch };
+}
+
+function module(
+  sizes: SizesLayout,
+  bindings: readonly string[],
+  helpers: readonly string[],
+  bodies: readonly KernelBody[],
+  functions: readonly string[],
+  attribute: string,
+  main: readonly string[],
+): string {
+  const parts = [
+    sizes.declaration,
+    bindings.join('\n'),
+    ...helpers,
+    ...bodies.flatMap((b) => b.decls),
+    ...functions,
+    `${attribute}\nfn main(${BUILTINS}) {\n${indent(main).join('\n')}\n}`,
+  ].filter((s) => s !== '');
+  return parts.join('\n\n') + '\n';
+}
+
+/** A SizeExpr of a shape's element count divided by `divisor`. */
+export const countOf = (shape: Parameters<typeof sizeOf>[0], divisor: number): SizeExpr => ({ ...sizeOf(shape), divisor });
