@@ -5,8 +5,8 @@ import type { Helper } from './helpers.ts';
  * loose where it matters: WGSL allows atan 4096 ULP, and on lavapipe tan(5e32) is -1 (no exact
  * reduction), asin is off by 4e-4, sinh/cosh overflow from 88.7 and asinh/acosh from 1.8e19, and
  * atan2 of subnormals is NaN. So these are Cephes' single-precision polynomials in plain
- * arithmetic, with the driver's log only at arguments >= 1.6 (near 1 its error is absolute) and
- * its exp only on |r| <= ln2/2. Special values are decided on the bits first, so that no helper
+ * arithmetic, with ax_log (helpers-exp.ts) only at arguments >= 1.6 and the driver's exp only
+ * on |r| <= ln2/2. Special values are decided on the bits first, so that no helper
  * computes with NaN or infinity. In dense sweeps on lavapipe (subnormals and the overflow edges
  * included) no relative error exceeded 3.2e-7, about 3 ULP.
  */

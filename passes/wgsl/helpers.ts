@@ -7,14 +7,13 @@
  *
  * Each helper names the helpers it calls; `helperSources` returns them in dependency order.
  */
+import { EXP_HELPERS } from './helpers-exp.ts';
 import { TRIG_HELPERS } from './helpers-trig.ts';
 
 export interface Helper {
   readonly deps: readonly string[];
   readonly wgsl: string;
 }
-
-const F32_MIN_NORMAL = '1.17549435e-38';
 
 const HELPERS: Readonly<Record<string, Helper>> = {
   ax_isnan: { deps: [], wgsl: 'fn ax_isnan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }' },
@@ -48,78 +47,6 @@ const HELPERS: Readonly<Record<string, Helper>> = {
   ax_sign_f32: {
     deps: ['ax_isnan'],
     wgsl: '// sign(±0) = ±0 and sign(NaN) = NaN, as in JAX.\nfn ax_sign_f32(x: f32) -> f32 { return select(sign(x), x, x == 0.0 || ax_isnan(x)); }',
-  },
-  // Subnormal arguments and results: some drivers flush them or lose accuracy there, so scale by
-  // powers of two into the normal range and back.
-  ax_exp: {
-    deps: [],
-    wgsl: `fn ax_exp(x: f32) -> f32 {
-  let tiny = x < -87.0;
-  return exp(select(x, x + 44.3614196, tiny)) * select(1.0, 5.42101086e-20, tiny);
-}`,
-  },
-  ax_log: {
-    deps: [],
-    wgsl: `fn ax_log(x: f32) -> f32 {
-  let sub = x < ${F32_MIN_NORMAL};
-  return log(select(x, x * 16777216.0, sub)) - select(0.0, 16.6355323, sub);
-}`,
-  },
-  ax_log1p: {
-    deps: ['ax_log'],
-    wgsl: `// log(1 + x), accurate near 0 (Goldberg's correction); 1 + x == x where 1 is negligible.
-fn ax_log1p(x: f32) -> f32 {
-  let u = 1.0 + x;
-  if (u == 1.0) { return x; }
-  if (u == x) { return ax_log(u); }
-  return ax_log(u) * (x / (u - 1.0));
-}`,
-  },
-  ax_expm1: {
-    deps: ['ax_exp', 'ax_log', 'ax_isinf'],
-    wgsl: `// exp(x) - 1, accurate near 0 (Kahan's correction).
-fn ax_expm1(x: f32) -> f32 {
-  if (abs(x) < 1e-5) { return x * (1.0 + 0.5 * x); }
-  let u = ax_exp(x);
-  if (u == 1.0) { return x; }
-  let um1 = u - 1.0;
-  if (um1 == -1.0 || ax_isinf(u)) { return um1; }
-  return um1 * (x / ax_log(u));
-}`,
-  },
-  ax_tanh: {
-    deps: ['ax_expm1'],
-    wgsl: `// tanh through expm1 (musl's tanhf), exact for tiny |x| and NaN-preserving.
-fn ax_tanh(x: f32) -> f32 {
-  let a = abs(x);
-  var t: f32;
-  if (a > 10.0) { t = 1.0; }
-  else if (a > 0.5493061) { t = 1.0 - 2.0 / (ax_expm1(2.0 * a) + 2.0); }
-  else if (a > 0.2554128) { let e = ax_expm1(2.0 * a); t = e / (e + 2.0); }
-  else { let e = ax_expm1(-2.0 * a); t = -e / (e + 2.0); }
-  return bitcast<f32>(bitcast<u32>(t) | (bitcast<u32>(x) & 0x80000000u));
-}`,
-  },
-  ax_logistic: {
-    deps: ['ax_exp'],
-    wgsl: `fn ax_logistic(x: f32) -> f32 {
-  let e = ax_exp(-abs(x));
-  let r = 1.0 / (1.0 + e);
-  return select(e * r, r, x >= 0.0);
-}`,
-  },
-  ax_erf: {
-    deps: [],
-    wgsl: `fn ax_erf(x: f32) -> f32 {
-  let a = abs(x);
-  if (a < 0.5) {
-    let x2 = x * x;
-    return x * (1.1283791671 + x2 * (-0.3761263890 + x2 * (0.1128379167 + x2 * (-0.0268661706 + x2 * (0.0052239776 + x2 * -0.0008548327)))));
-  }
-  let t = 1.0 / (1.0 + 0.3275911 * a);
-  let y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * exp(-a * a);
-  return select(-y, y, x > 0.0);
-}`,
   },
   // sin/cos: arguments past pi/4 are reduced exactly (Payne-Hanek, with 2/pi to 192 bits), so
   // even 1e30 gives the correctly reduced value; the driver's sin/cos then run on [-pi/4, pi/4].
@@ -259,7 +186,7 @@ fn ax_fmod(x: f32, y: f32) -> f32 {
 }`,
   },
   ax_exp2_scaled: {
-    deps: ['ax_inf'],
+    deps: ['ax_inf', 'ax_ldexp'],
     wgsl: `// 2^t as exp2(fraction) * 2^n, with subnormal results scaled through the normal range.
 fn ax_exp2_scaled(t: f32) -> f32 {
   if (t > 200.0) { return ax_inf(); }
@@ -323,6 +250,7 @@ fn ax_pow(x: f32, y: f32) -> f32 {
   return select(mag, -mag, negative && odd);
 }`,
   },
+  ...EXP_HELPERS,
   ...TRIG_HELPERS,
 };
 
@@ -343,3 +271,6 @@ export function helperSources(names: Iterable<string>): string[] {
 }
 
 export const isHelper = (name: string): boolean => Object.prototype.hasOwnProperty.call(HELPERS, name);
+
+/** Every helper's name (for tests). */
+export const helperNames = (): string[] => Object.keys(HELPERS);
