@@ -5,6 +5,7 @@ import {
 import { formatLowered, type LoweredProgram } from './kernel-plan.ts';
 import { fuseGraph } from './fuse/fuse.ts';
 import { planMemory } from './memory-plan.ts';
+import { mergeDispatches } from './merge-dispatches.ts';
 import { lowerGraph } from './lower.ts';
 import { condToSelect } from './cond-to-select.ts';
 import { inlineCustomVjp } from './inline-calls.ts';
@@ -72,6 +73,14 @@ export const PASSES: readonly Pass[] = [
     name: 'fuse',
     from: 'graph',
     run: (s, ctx) => ({ kind: 'plan', lowered: fuseGraph(graphOf(s), { limits: ctx.limits }) }),
+  },
+  {
+    name: 'merge-dispatches',
+    from: 'plan',
+    run: (s, ctx) => {
+      if (s.kind !== 'plan') throw new Error(`merge-dispatches expects kernel plans, got ${s.kind}`);
+      return { kind: 'plan', lowered: mergeDispatches(s.lowered, ctx.limits) };
+    },
   },
   {
     name: 'plan-memory',

@@ -95,6 +95,7 @@ function donateInto(
     const decl = p.buffers.find((b) => b.id === out)!;
     if (decl.kind !== 'temp' || p.outputs.indexOf(out) !== k || sizeKey(decl.shape) !== sizeKey(inDecl.shape)) continue;
     const w = steps.findIndex((s) => s.kind === 'kernel' && s.plan.outputs.some((o) => o.buffer === out));
+    // (Outputs of merged dispatches stay where they are: another kernel of the dispatch may read the input.)
     if (w < 0) continue;
     const writer = steps[w] as Extract<PlanStep, { kind: 'kernel' }>;
     if (!readsOnlyInPlace(writer.plan, input, out)) continue;

@@ -77,7 +77,9 @@ export async function acquireBackend(env: Env = nodeProcess()?.env ?? {}): Promi
   for (const name of REQUESTED_LIMITS) requiredLimits[name] = adapter.limits[name];
   let device: GPUDevice;
   try {
-    device = await adapter.requestDevice({ requiredLimits });
+    // Timestamps let Executable.profile time each dispatch; nothing else needs a feature.
+    const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+    device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   } catch (e) {
     return noAdapter(`requestDevice failed: ${(e as Error).message}`, required);
   }

@@ -31,6 +31,8 @@ export class Executable {
   private pass: GPUComputePassEncoder | undefined;
   private boundPipeline: GPUComputePipeline | undefined;
   private isDisposed = false;
+  /** While `profile` runs: the query set each dispatch writes its start and end times into. */
+  private timing: { readonly set: GPUQuerySet; readonly kernels: number[]; readonly capacity: number } | undefined;
 
   private constructor(
     readonly backend: GpuBackend,
@@ -85,6 +87,44 @@ export class Executable {
       throw e;
     }
     return outputs;
+  }
+
+  /**
+   * Runs the program once with a GPU timestamp around every dispatch (each in a pass of its
+   * own, so this run is slower than `run`): the time each kernel took, in dispatch order, in ms.
+   * Needs the adapter's timestamp-query feature.
+   */
+  async profile(args: readonly Argument[], argNames?: readonly string[]): Promise<{ kernel: string; ms: number }[]> {
+    const { device } = this.backend;
+    if (!device.features.has('timestamp-query'))
+      throw new DeviceError('Executable.profile needs the timestamp-query feature, which this adapter does not offer');
+    const capacity = 2048; // WebGPU allows 4096 queries per set: two per dispatch.
+    const set = device.createQuerySet({ type: 'timestamp', count: 2 * capacity });
+    this.timing = { set, kernels: [], capacity };
+    let outputs: DeviceArray[];
+    let kernels: number[];
+    try {
+      outputs = this.run(args, argNames);
+      kernels = this.timing.kernels;
+    } finally {
+      this.timing = undefined;
+    }
+    const n = Math.min(kernels.length, capacity);
+    const resolved = device.createBuffer({ size: 16 * Math.max(n, 1), usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+    const staging = device.createBuffer({ size: 16 * Math.max(n, 1), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const encoder = device.createCommandEncoder();
+    if (n > 0) encoder.resolveQuerySet(set, 0, 2 * n, resolved, 0);
+    encoder.copyBufferToBuffer(resolved, 0, staging, 0, 16 * Math.max(n, 1));
+    device.queue.submit([encoder.finish()]);
+    await DeviceArray.ready(outputs);
+    await staging.mapAsync(GPUMapMode.READ);
+    const times = new BigUint64Array(staging.getMappedRange());
+    const result = kernels.slice(0, n).map((k, i) => ({ kernel: this.program.kernels[k].name, ms: Number(times[2 * i + 1] - times[2 * i]) / 1e6 }));
+    staging.unmap();
+    for (const b of [staging, resolved]) b.destroy();
+    set.destroy();
+    for (const o of outputs) o.dispose();
+    return result;
   }
 
   private describe(): string {
@@ -258,6 +298,14 @@ export class Executable {
     const y = w[3 * k + 1];
     const z = w[3 * k + 2];
     if (x === 0 || y === 0 || z === 0) return;
+    const t = this.timing;
+    if (t && t.kernels.length < t.capacity) {
+      this.endPass();
+      const i = t.kernels.push(k) - 1;
+      this.pass = this.encoder!.beginComputePass({
+        timestampWrites: { querySet: t.set, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 },
+      });
+    }
     const pass = (this.pass ??= this.encoder!.beginComputePass());
     const { pipeline } = this.kernels[k];
     if (this.boundPipeline !== pipeline) {
@@ -267,6 +315,7 @@ export class Executable {
     pass.setBindGroup(0, this.bindGroup(step, ctx, state));
     pass.dispatchWorkgroups(x, y, z);
     stats.dispatches++;
+    if (t) this.endPass();
   }
 
   /** The cached bind group of (step, context) when it was built from the same buffers, else a new one. */

@@ -71,19 +71,20 @@ export function assemble(bodies: readonly KernelBody[], dims: readonly string[],
   const helpers: string[] = [];
   for (const b of bodies) for (const h of b.helpers) if (!helpers.includes(h)) helpers.push(h);
   const size = Math.max(...bodies.map((b) => b.workgroup[0] * b.workgroup[1]));
-  const functions = bodies.map(
-    (b) =>
-      `fn ${b.prefix}body(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>, tid: u32) {\n${indent(['_ = sizes;', ...b.body]).join('\n')}\n}`,
-  );
+  // A body smaller than the workgroup returns its extra invocations itself: a return in the entry
+  // point would make everything after it non-uniform, and barriers of later bodies invalid.
+  const functions = bodies.map((b) => {
+    const own = b.workgroup[0] * b.workgroup[1];
+    const guard = own < size ? [`if (tid >= ${own}u) { return; }`] : [];
+    return `fn ${b.prefix}body(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>, tid: u32) {\n${indent(['_ = sizes;', ...guard, ...b.body]).join('\n')}\n}`;
+  });
   const call = (b: KernelBody, flat: string, offset: string): string[] => {
     const [x, y] = b.workgroup;
-    const own = x * y;
     const local = y === 1 ? 'vec3<u32>(gtid, 0u, 0u)' : `vec3<u32>(gtid % ${x}u, gtid / ${x}u, 0u)`;
-    const guard = own < size ? [`if (gtid >= ${own}u) { return; }`] : [];
     const [gx, gy, gz] = b.grid.map((g) => sizeText(g, sizes));
     const w = offset === '0u' ? flat : `(${flat} - ${offset})`;
     const wid = isLinear(b) ? `vec3<u32>(${w}, 0u, 0u)` : `vec3<u32>(${w} % ${gx}, (${w} / ${gx}) % ${gy}, ${w} / (${gx} * ${gy}))`;
-    return [...guard, `${b.prefix}body(${wid}, vec3<u32>(${gx}, ${gy}, ${gz}), ${local}, gtid);`];
+    return [`${b.prefix}body(${wid}, vec3<u32>(${gx}, ${gy}, ${gz}), ${local}, gtid);`];
   };
   let main: string[];
   let dispatch: KernelDecl['dispatch'];

@@ -7,7 +7,15 @@ import type { ContractAnchor } from '../kernel-plan.ts';
  * with a per×per block per invocation (the classic GPU kernel).
  */
 export type MatmulVariant =
-  | { readonly kind: 'lanes'; readonly laneAxis: 'm' | 'n'; readonly rows: number; readonly workgroup: number }
+  | {
+      readonly kind: 'lanes';
+      readonly laneAxis: 'm' | 'n';
+      /** Outputs along the other axis per invocation. */
+      readonly rows: number;
+      /** vec4s along the lane axis per invocation. */
+      readonly vecs: number;
+      readonly workgroup: number;
+    }
   | { readonly kind: 'tiled'; readonly threads: number; readonly per: number; readonly bk: number };
 
 const extent = (dims: readonly Dim[], symbolic: number): number => {
@@ -16,6 +24,13 @@ const extent = (dims: readonly Dim[], symbolic: number): number => {
 };
 
 const nextPow2 = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
+
+/** AXONIC_MATMUL_ROWS / _VECS / _WORKGROUP: for measuring variants (bench/tune), never needed for correctness. */
+function override(name: 'rows' | 'vecs' | 'workgroup'): number | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const v = Number(env?.[`AXONIC_MATMUL_${name.toUpperCase()}`]);
+  return Number.isInteger(v) && v > 0 ? v : undefined;
+}
 
 /** The largest tiling the adapter allows: 16×16 invocations (8×8 on small adapters), BK 16 or 8. */
 export function tiledVariant(limits: KernelLimits): MatmulVariant {
@@ -37,8 +52,15 @@ export function lanesVariant(a: ContractAnchor, limits: KernelLimits): MatmulVar
   const n = extent(a.n, 256);
   const laneAxis = n >= 32 || n >= m ? 'n' : 'm';
   const laneExtent = laneAxis === 'n' ? n : m;
-  const workgroup = Math.min(64, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX, nextPow2(Math.ceil(laneExtent / 4)));
-  return { kind: 'lanes', laneAxis, rows: 8, workgroup };
+  const vecs = override('vecs') ?? (laneExtent >= 64 ? 2 : 1);
+  const rows = override('rows') ?? (vecs === 2 ? 4 : 8);
+  const workgroup = Math.min(
+    override('workgroup') ?? 64,
+    limits.maxComputeInvocationsPerWorkgroup,
+    limits.maxComputeWorkgroupSizeX,
+    nextPow2(Math.ceil(laneExtent / (4 * vecs))),
+  );
+  return { kind: 'lanes', laneAxis, rows, vecs, workgroup };
 }
 
 export function chooseMatmulVariant(a: ContractAnchor, limits: KernelLimits): MatmulVariant {

@@ -1,40 +1,78 @@
-import { raw, sizeOf, withAcc, type Dim, type KernelLimits, type KExpr } from '../../src/ir/index.ts';
+import { atCoords, coord, iadd, imul, raw, sizeOf, u32, visitExpr, withAcc, type Dim, type KernelLimits, type KExpr } from '../../src/ir/index.ts';
 import type { ContractAnchor, KernelPlan } from '../kernel-plan.ts';
 import { indent, stored, valueType } from './common.ts';
-import { ExprRenderer } from './expr-renderer.ts';
+import { ExprRenderer, vectorizable, type VectorLanes } from './expr-renderer.ts';
 import type { KernelBody } from './kernel-body.ts';
 import { coordinateLets, elementCount, SizesLayout } from './sizes.ts';
 import { chooseMatmulVariant, type MatmulVariant } from './matmul-variants.ts';
 
 type ContractPlan = KernelPlan & { anchor: ContractAnchor };
 
+/** Lane j's coordinate on the vectorised axis: 4q + j, with q the WGSL variable `q`. */
+const Q = raw('q', 'u32');
+const LANES: VectorLanes = { quotient: Q, lane: [0, 1, 2, 3].map((j) => iadd(imul(Q, u32(4)), u32(j))) };
+
 /**
  * The parts every contraction kernel shares: `lhs_at(b, m, k)` and `rhs_at(b, k, n)` evaluate
  * the operand expressions at flat indices (fused producers, transposes and broadcasts are index
- * maps in them), and `store_at(b, m, n, acc)` writes every output's epilogue there.
+ * maps in them), and `store_at(b, m, n, acc)` writes every output's epilogue there. With `lane`,
+ * the operand along that axis also gets `lhs4_at(b, m, k)` / `rhs4_at(b, k, n)`: its values at
+ * four consecutive positions from m (or n), a multiple of 4, read with one vec4 load from inputs
+ * that are contiguous along the axis (and read nowhere else in the kernel).
  */
-function contractionParts(plan: ContractPlan, dims: readonly string[], prefix: string) {
+function contractionParts(plan: ContractPlan, dims: readonly string[], prefix: string, lane?: 'm' | 'n') {
   const a = plan.anchor;
   const type = valueType(a.dtype);
   const sizes = new SizesLayout(dims);
-  const inputs = plan.inputs.map((o) => ({ ...o, width: 'scalar' as const }));
-  const exprs = new ExprRenderer({ inputs, sizes, preludes: plan.preludes, prefix });
   const fn = (name: string) => `${prefix}${name}`;
   const nb = a.batch.length;
+  // Anchor coordinates: lhs (batch, m, k), rhs (batch, k, n); the lane axis is the last m or n axis.
+  const laneDims = lane === 'm' ? a.m : a.n;
+  const laneAxis = lane === 'm' ? nb + a.m.length - 1 : nb + a.k.length + a.n.length - 1;
+  const laneLast = laneDims[laneDims.length - 1];
+  const laneOperand = lane === 'm' ? a.lhs : a.rhs;
+  const vectorLane = lane !== undefined && laneDims.length > 0 && typeof laneLast === 'number' && laneLast % 4 === 0;
+  const laneRoots = vectorLane
+    ? LANES.lane.map((l) => atCoords(laneOperand, [...Array(laneAxis).keys()].map((i) => coord(i)).concat([l])))
+    : [];
+  const epilogues = plan.outputs.map((o) => withAcc(o.expr, raw('acc', a.dtype)));
+  const elsewhere = [lane === 'm' ? a.rhs : a.lhs, ...epilogues, ...(vectorLane ? [] : [laneOperand])];
+  const widths = plan.inputs.map((inp, i) =>
+    vectorLane && vectorizable(laneRoots, i, inp.shape, LANES) && !elsewhere.some((e) => loadsInput(e, i)) ? 'vec4' : 'scalar',
+  ) as ('scalar' | 'vec4')[];
+  const inputs = plan.inputs.map((o, i) => ({ ...o, width: widths[i] }));
+  const exprs = new ExprRenderer({ inputs, sizes, preludes: plan.preludes, prefix, lanes: vectorLane ? LANES : undefined });
   const coordsOf = (list: readonly Dim[], from: string, first: number) =>
     coordinateLets(list, from, sizes, (i) => `c${first + i}`);
-  const operand = (name: string, args: string, lists: [readonly Dim[], string][], e: KExpr) => {
+  const lets = (lists: [readonly Dim[], string][]) => {
     const lines: string[] = [];
     let first = 0;
     for (const [list, from] of lists) {
       lines.push(...coordsOf(list, from, first));
       first += list.length;
     }
+    return lines;
+  };
+  const operand = (name: string, args: string, lists: [readonly Dim[], string][], e: KExpr) => {
+    const lines = lets(lists);
     const [value] = exprs.renderAll([e], lines);
     return [`fn ${name}(${args}) -> ${type} {`, ...indent(lines), `  return ${value};`, '}'].join('\n');
   };
-  const lhsFn = operand(fn('lhs_at'), 'b: u32, m: u32, k: u32', [[a.batch, 'b'], [a.m, 'm'], [a.k, 'k']], a.lhs);
-  const rhsFn = operand(fn('rhs_at'), 'b: u32, k: u32, n: u32', [[a.batch, 'b'], [a.k, 'k'], [a.n, 'n']], a.rhs);
+  const lhsLists: [readonly Dim[], string][] = [[a.batch, 'b'], [a.m, 'm'], [a.k, 'k']];
+  const rhsLists: [readonly Dim[], string][] = [[a.batch, 'b'], [a.k, 'k'], [a.n, 'n']];
+  // The lane operand's scalar form is not emitted when its vec4 form replaces it (its inputs may be bound as vec4).
+  const functions = [
+    ...(vectorLane && lane === 'm' ? [] : [operand(fn('lhs_at'), 'b: u32, m: u32, k: u32', lhsLists, a.lhs)]),
+    ...(vectorLane && lane === 'n' ? [] : [operand(fn('rhs_at'), 'b: u32, k: u32, n: u32', rhsLists, a.rhs)]),
+  ];
+  if (vectorLane) {
+    const lines = lets(lane === 'm' ? lhsLists : rhsLists);
+    lines.push(`let q = c${laneAxis} / 4u;`);
+    const values = exprs.renderAll(laneRoots, lines);
+    const name = lane === 'm' ? fn('lhs4_at') : fn('rhs4_at');
+    const args = lane === 'm' ? 'b: u32, m: u32, k: u32' : 'b: u32, k: u32, n: u32';
+    functions.push([`fn ${name}(${args}) -> vec4<${type}> {`, ...indent(lines), `  return vec4<${type}>(${values.join(', ')});`, '}'].join('\n'));
+  }
   const M = elementCount(a.m, sizes);
   const N = elementCount(a.n, sizes);
   const storeLines = [
@@ -44,21 +82,30 @@ function contractionParts(plan: ContractPlan, dims: readonly string[], prefix: s
     ...coordsOf(a.n, 'n', nb + a.m.length),
     `let o = (b * ${M} + m) * ${N} + n;`,
   ];
-  const roots = plan.outputs.map((o) => withAcc(o.expr, raw('acc', a.dtype)));
-  const values = exprs.renderAll(roots, storeLines);
+  const values = exprs.renderAll(epilogues, storeLines);
   plan.outputs.forEach((o, k) => storeLines.push(`${prefix}out${k}[o] = ${stored(o.dtype, values[k])};`));
-  const storeFn = [`fn ${fn('store_at')}(b: u32, m: u32, n: u32, acc: ${type}) {`, ...indent(storeLines), '}'].join('\n');
+  functions.push([`fn ${fn('store_at')}(b: u32, m: u32, n: u32, acc: ${type}) {`, ...indent(storeLines), '}'].join('\n'));
   return {
     type,
     sizes,
     exprs,
     fn,
-    functions: [lhsFn, rhsFn, storeFn],
+    functions,
+    widths,
+    vectorLane,
     M,
     N,
     K: elementCount(a.k, sizes),
     zero: exprs.literal(a.dtype, 0),
   };
+}
+
+function loadsInput(e: KExpr, input: number): boolean {
+  let found = false;
+  visitExpr(e, (x) => {
+    if (x.k === 'load' && x.input === input) found = true;
+  });
+  return found;
 }
 
 /**
@@ -71,30 +118,38 @@ function contractionParts(plan: ContractPlan, dims: readonly string[], prefix: s
  * 2.6 for shared-memory tiles).
  */
 function lanesBody(plan: ContractPlan, dims: readonly string[], v: Extract<MatmulVariant, { kind: 'lanes' }>, prefix: string): KernelBody {
-  const p = contractionParts(plan, dims, prefix);
-  const { rows, workgroup, laneAxis } = v;
+  const { rows, vecs, workgroup, laneAxis } = v;
+  const p = contractionParts(plan, dims, prefix, laneAxis);
   const [lhsAt, rhsAt, storeAt] = [p.fn('lhs_at'), p.fn('rhs_at'), p.fn('store_at')];
-  const acc = (r: number) => `acc${r}`;
-  const along = (base: string, j: number) => (j === 0 ? base : `${base} + ${j}u`);
-  // The lane operand at the four lane positions, and the other operand at row r.
-  const laneValue = laneAxis === 'n'
-    ? `vec4<${p.type}>(${[0, 1, 2, 3].map((j) => `${rhsAt}(b, k, ${along('n', j)})`).join(', ')})`
-    : `vec4<${p.type}>(${[0, 1, 2, 3].map((j) => `${lhsAt}(b, ${along('m', j)}, k)`).join(', ')})`;
-  const rowValue = (r: number) => (laneAxis === 'n' ? `${lhsAt}(b, ${along('m0', r)}, k)` : `${rhsAt}(b, k, ${along('n0', r)})`);
+  const acc = (r: number, c: number) => `acc${r}_${c}`;
+  const plus = (base: string, j: number) => (j === 0 ? base : `${base} + ${j}u`);
+  const base = laneAxis === 'n' ? 'n' : 'm';
+  // The lane operand at four consecutive lane positions from `at`, and the other operand at row r.
+  const laneValue = (at: string) =>
+    p.vectorLane
+      ? laneAxis === 'n'
+        ? `${p.fn('rhs4_at')}(b, k, ${at})`
+        : `${p.fn('lhs4_at')}(b, ${at}, k)`
+      : laneAxis === 'n'
+        ? `vec4<${p.type}>(${[0, 1, 2, 3].map((j) => `${rhsAt}(b, k, ${plus(at, j)})`).join(', ')})`
+        : `vec4<${p.type}>(${[0, 1, 2, 3].map((j) => `${lhsAt}(b, ${plus(at, j)}, k)`).join(', ')})`;
+  const rowValue = (r: number) => (laneAxis === 'n' ? `${lhsAt}(b, ${plus('m0', r)}, k)` : `${rhsAt}(b, k, ${plus('n0', r)})`);
+  const cols = [...Array(vecs).keys()];
   const body = [
     'let b = wid.z;',
-    laneAxis === 'n' ? `let n = (wid.x * ${workgroup}u + tid) * 4u;` : `let m = (wid.x * ${workgroup}u + tid) * 4u;`,
+    `let ${base} = (wid.x * ${workgroup}u + tid) * ${4 * vecs}u;`,
     laneAxis === 'n' ? `let m0 = wid.y * ${rows}u;` : `let n0 = wid.y * ${rows}u;`,
-    ...Array.from({ length: rows }, (_, r) => `var ${acc(r)} = vec4<${p.type}>(${p.zero});`),
+    ...Array.from({ length: rows }, (_, r) => cols.map((c) => `var ${acc(r, c)} = vec4<${p.type}>(${p.zero});`).join(' ')),
     `for (var k = 0u; k < ${p.K}; k++) {`,
-    `  let lane = ${laneValue};`,
-    ...Array.from({ length: rows }, (_, r) => `  ${acc(r)} += ${rowValue(r)} * lane;`),
+    ...cols.map((c) => `  let lane${c} = ${laneValue(plus(base, 4 * c))};`),
+    ...Array.from({ length: rows }, (_, r) => `  { let row = ${rowValue(r)}; ${cols.map((c) => `${acc(r, c)} += row * lane${c};`).join(' ')} }`),
     '}',
-    // One store_at call site, in a loop: the epilogue is compiled once, not rows × 4 times.
-    `var accs = array<vec4<${p.type}>, ${rows}>(${Array.from({ length: rows }, (_, r) => acc(r)).join(', ')});`,
+    // One store_at call site, in a loop: the epilogue is compiled once, not rows × 4 × vecs times.
+    `var accs = array<vec4<${p.type}>, ${rows * vecs}>(${Array.from({ length: rows }, (_, r) => cols.map((c) => acc(r, c))).flat().join(', ')});`,
     `for (var r = 0u; r < ${rows}u; r++) {`,
-    '  for (var j = 0u; j < 4u; j++) {',
-    laneAxis === 'n' ? `    ${storeAt}(b, m0 + r, n + j, accs[r][j]);` : `    ${storeAt}(b, m + j, n0 + r, accs[r][j]);`,
+    `  for (var j = 0u; j < ${4 * vecs}u; j++) {`,
+    `    let value = accs[r * ${vecs}u + j / 4u][j % 4u];`,
+    laneAxis === 'n' ? `    ${storeAt}(b, m0 + r, n + j, value);` : `    ${storeAt}(b, m + j, n0 + r, value);`,
     '  }',
     '}',
   ];
@@ -105,8 +160,8 @@ function lanesBody(plan: ContractPlan, dims: readonly string[], v: Extract<Matmu
     prefix,
     workgroup: [workgroup, 1],
     barriers: false,
-    grid: [{ ...sizeOf(laneDims), divisor: 4 * workgroup }, { ...sizeOf(rowDims), divisor: rows }, { ...sizeOf(a.batch), divisor: 1 }],
-    inputs: plan.inputs.map((o) => ({ dtype: o.dtype, width: 'scalar' })),
+    grid: [{ ...sizeOf(laneDims), divisor: 4 * vecs * workgroup }, { ...sizeOf(rowDims), divisor: rows }, { ...sizeOf(a.batch), divisor: 1 }],
+    inputs: plan.inputs.map((o, i) => ({ dtype: o.dtype, width: p.widths[i] })),
     outputs: plan.outputs.map((o) => ({ dtype: o.dtype, width: 'scalar' })),
     helpers: p.exprs.helpers,
     decls: p.functions,
