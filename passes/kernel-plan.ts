@@ -71,7 +71,17 @@ export interface KernelPlan {
   readonly anchor: Anchor;
   /** WGSL helper functions the expressions call (registry preludes), each included once. */
   readonly preludes: readonly string[];
+  /**
+   * Inputs computed over in place: input i is the buffer that output k writes (a donated
+   * argument), read through output k's binding, since one dispatch may not bind a buffer both
+   * read-only and writable. Pairs [i, k].
+   */
+  readonly aliases?: readonly (readonly [number, number])[];
 }
+
+/** The inputs a kernel binds: all but those it reads through an output (see KernelPlan.aliases). */
+export const boundInputs = (plan: KernelPlan): number[] =>
+  plan.inputs.map((_, i) => i).filter((i) => !plan.aliases?.some(([a]) => a === i));
 
 /** The shape of the space a kernel's outputs are written over. */
 export function outputSpace(a: Anchor): Shape {
@@ -116,7 +126,10 @@ export function formatPlan(plan: KernelPlan, opts: { buffers?: boolean } = {}): 
   const operand = (o: PlanOperand, name: string) =>
     `${name}: ${formatType(o)}${withBuffers ? ` = b${o.buffer}` : ''}`;
   const lines = [`kernel ${plan.name}`];
-  plan.inputs.forEach((o, i) => lines.push(`  ${operand(o, `in${i}`)}`));
+  const aliased = new Map(plan.aliases ?? []);
+  plan.inputs.forEach((o, i) =>
+    lines.push(`  ${operand(o, `in${i}`)}${aliased.has(i) ? ` (in place: read through out${aliased.get(i)})` : ''}`),
+  );
   const a = plan.anchor;
   switch (a.kind) {
     case 'map':

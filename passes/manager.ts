@@ -4,7 +4,7 @@ import {
 } from '../src/ir/index.ts';
 import { formatLowered, type LoweredProgram } from './kernel-plan.ts';
 import { fuseGraph } from './fuse/fuse.ts';
-import { planMemory } from './memory-plan.ts';
+import { donateInputs, planMemory } from './memory-plan.ts';
 import { mergeDispatches } from './merge-dispatches.ts';
 import { lowerGraph } from './lower.ts';
 import { condToSelect } from './cond-to-select.ts';
@@ -75,6 +75,15 @@ export const PASSES: readonly Pass[] = [
     run: (s, ctx) => ({ kind: 'plan', lowered: fuseGraph(graphOf(s), { limits: ctx.limits }) }),
   },
   {
+    name: 'donate-inputs',
+    from: 'plan',
+    run: (s, ctx) => {
+      if (s.kind !== 'plan') throw new Error(`donate-inputs expects kernel plans, got ${s.kind}`);
+      const { program, donated } = donateInputs(s.lowered, { donate: ctx.donate });
+      return { kind: 'plan', lowered: { ...program, donated } };
+    },
+  },
+  {
     name: 'merge-dispatches',
     from: 'plan',
     run: (s, ctx) => {
@@ -87,8 +96,7 @@ export const PASSES: readonly Pass[] = [
     from: 'plan',
     run: (s, ctx) => {
       if (s.kind !== 'plan') throw new Error(`plan-memory expects kernel plans, got ${s.kind}`);
-      const { program, donated } = planMemory(s.lowered, { donate: ctx.donate });
-      return { kind: 'plan', lowered: { ...program, donated } };
+      return { kind: 'plan', lowered: planMemory(s.lowered) };
     },
   },
   {

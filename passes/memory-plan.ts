@@ -1,4 +1,4 @@
-import { sizeOf, visitExpr, type BufferDecl, type KExpr, type Shape } from '../src/ir/index.ts';
+import { sizeOf, visitExpr, type KExpr, type Shape } from '../src/ir/index.ts';
 import type { KernelPlan, LoweredProgram, PlanStep } from './kernel-plan.ts';
 
 /**
@@ -48,7 +48,12 @@ function access(step: PlanStep): { reads: number[]; writes: number[] } {
   }
 }
 
-export function planMemory(p: LoweredProgram, options: MemoryPlanOptions = {}): MemoryPlanResult {
+/**
+ * Donation (plan → plan, before dispatches are merged): each output that can be computed in
+ * place in a donated input's buffer takes that buffer, and the kernel reads the input through
+ * its output binding.
+ */
+export function donateInputs(p: LoweredProgram, options: MemoryPlanOptions = {}): MemoryPlanResult {
   let steps = [...p.steps];
   const donated = new Map<number, number>();
   const rename = new Map<number, number>();
@@ -60,21 +65,23 @@ export function planMemory(p: LoweredProgram, options: MemoryPlanOptions = {}): 
     rename.set(p.outputs[found.output], input);
     donated.set(found.output, position);
   }
-  const renamed = renameSteps(steps, rename);
   const outputs = p.outputs.map((b) => rename.get(b) ?? b);
-  const shared = shareTemps({ ...p, steps: renamed, outputs });
-  const final = renameSteps(renamed, shared);
-  const used = new Set<number>([...p.inputs, ...outputs.map((b) => shared.get(b) ?? b)]);
-  const collect = (ss: readonly PlanStep[]) => {
-    for (const s of ss) {
-      const a = access(s);
-      a.reads.forEach((b) => used.add(b));
-      a.writes.forEach((b) => used.add(b));
-    }
-  };
-  collect(final);
-  const buffers: BufferDecl[] = p.buffers.filter((b) => used.has(b.id));
-  return { program: { ...p, buffers, steps: final, outputs: outputs.map((b) => shared.get(b) ?? b) }, donated };
+  const buffers = p.buffers.filter((b) => !rename.has(b.id));
+  return { program: { ...p, buffers, steps: withAliases(renameSteps(steps, rename)), outputs }, donated };
+}
+
+/** Sharing of temporaries (plan → plan, after dispatches are merged). */
+export function planMemory(p: LoweredProgram): LoweredProgram {
+  const shared = shareTemps(p);
+  const steps = renameSteps(p.steps, shared);
+  const outputs = p.outputs.map((b) => shared.get(b) ?? b);
+  const used = new Set<number>([...p.inputs, ...outputs]);
+  for (const s of steps) {
+    const a = access(s);
+    a.reads.forEach((b) => used.add(b));
+    a.writes.forEach((b) => used.add(b));
+  }
+  return { ...p, buffers: p.buffers.filter((b) => used.has(b.id)), steps, outputs };
 }
 
 /**
@@ -140,6 +147,28 @@ function loadsOf(e: KExpr, input: number): Extract<KExpr, { k: 'load' }>[] {
   const out: Extract<KExpr, { k: 'load' }>[] = [];
   visitExpr(e, (x) => x.k === 'load' && x.input === input && out.push(x));
   return out;
+}
+
+/** A kernel that reads a buffer it also writes (in place) reads it through the output's binding. */
+function withAliases(steps: readonly PlanStep[]): PlanStep[] {
+  const alias = (p: KernelPlan): KernelPlan => {
+    const pairs = p.inputs
+      .map((o, i) => [i, p.outputs.findIndex((w) => w.buffer === o.buffer)] as const)
+      .filter(([, k]) => k >= 0);
+    return pairs.length ? { ...p, aliases: pairs } : p;
+  };
+  return steps.map((s): PlanStep => {
+    switch (s.kind) {
+      case 'kernel':
+        return { kind: 'kernel', plan: alias(s.plan) };
+      case 'kernels':
+        return { kind: 'kernels', plans: s.plans.map(alias) };
+      case 'loop':
+        return { ...s, body: withAliases(s.body) };
+      default:
+        return s;
+    }
+  });
 }
 
 function renameSteps(steps: readonly PlanStep[], map: ReadonlyMap<number, number>): PlanStep[] {

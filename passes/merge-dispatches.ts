@@ -1,5 +1,5 @@
 import type { KernelLimits } from '../src/ir/index.ts';
-import type { KernelPlan, LoweredProgram, PlanStep } from './kernel-plan.ts';
+import { boundInputs, type KernelPlan, type LoweredProgram, type PlanStep } from './kernel-plan.ts';
 import { compatible } from './wgsl/kernel-body.ts';
 import { kernelBody } from './wgsl/emit.ts';
 
@@ -37,7 +37,7 @@ function mergeSteps(steps: readonly PlanStep[], dims: readonly string[], limits:
 
 const reads = (k: KernelPlan) => k.inputs.map((o) => o.buffer);
 const writes = (k: KernelPlan) => k.outputs.map((o) => o.buffer);
-const bindings = (k: KernelPlan) => k.inputs.length + k.outputs.length;
+const bindings = (k: KernelPlan) => boundInputs(k).length + k.outputs.length;
 
 /** Whether `later` must run after `earlier`: it reads what earlier writes, or writes what earlier touches. */
 function conflicts(earlier: KernelPlan, later: KernelPlan): boolean {

@@ -5,7 +5,7 @@ import {
 import { identityCoords, isExpressionNode, nodeExprAt, nodePreludes, splatLiteral } from '../kernel-exprs.ts';
 import { outputSpace, type KernelPlan, type LoweredProgram, type PlanStep } from '../kernel-plan.ts';
 import { programDims } from '../program-dims.ts';
-import { dependsOn, schedule, type Form, type Group } from './groups.ts';
+import { dependsOn, depthOf, schedule, type Form, type Group } from './groups.ts';
 import { expressionCost, INLINE_LIMITS } from './cost.ts';
 
 export interface FuseOptions {
@@ -240,7 +240,8 @@ class Scope {
   /**
    * The open group an elementwise node can join as an epilogue: one that computes an operand at
    * the node's own points (same space, read at identity), with no dependency cycle and room in
-   * the adapter's binding limit. The latest such group wins.
+   * the adapter's binding limit. The deepest such group wins (the one that already waits for
+   * the others): joining a shallow group would make it wait for the deep ones, a longer chain.
    */
   private joinableGroup(node: Node): Group | undefined {
     if (opDef(node.op).kernel.kind !== 'elementwise') return undefined;
@@ -250,7 +251,7 @@ class Scope {
       .filter((f): f is Extract<Form, { kind: 'member' }> => f.kind === 'member')
       .map((f) => f.group)
       .filter((g) => g.kind !== 'loop' && sameElements(g.space, shape))
-      .sort((a, b) => b.id - a.id);
+      .sort((a, b) => depthOf(b) - depthOf(a) || b.id - a.id);
     for (const g of candidates) {
       const ok = node.inputs.every((v) => {
         const f = this.formOf(v);

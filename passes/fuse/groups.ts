@@ -38,6 +38,16 @@ export function dependsOn(from: Group, to: Group): boolean {
   return false;
 }
 
+/** The longest chain of groups that `g` waits for. */
+export function depthOf(g: Group, memo = new Map<Group, number>()): number {
+  const known = memo.get(g);
+  if (known !== undefined) return known;
+  let d = 0;
+  for (const dep of g.deps) d = Math.max(d, depthOf(dep, memo) + 1);
+  memo.set(g, d);
+  return d;
+}
+
 /** Groups in an order that runs every group after the groups it reads (stable by creation). */
 export function schedule(groups: readonly Group[]): Group[] {
   const done = new Set<Group>();

@@ -192,7 +192,36 @@ const sumOfBroadcast = rule({
   },
 });
 
-export const REDUCE_RULES: readonly RewriteRule[] = [...REDUCE_OPS.map(reduceUnitAxes), sumOfBroadcast];
+/**
+ * A reduction of a reduction of the same kind is one reduction over both sets of axes: one
+ * kernel instead of two (the mean of per-row sums of a loss). Exact for max and min; a sum adds
+ * in another order (not exact).
+ */
+function reduceOfReduce(op: ReduceOp): RewriteRule {
+  return rule({
+    name: `${op}-of-${op}`,
+    note: `${op}(${op}(x, a), b) -> ${op}(x, a + b)${op === 'reduce_sum' ? ' (changes rounding)' : ''}`,
+    root: op,
+    exact: op !== 'reduce_sum',
+    match: ({ inputs: [y], attrs: outer }, ctx) => {
+      const inner = ctx.producerOf(y, op);
+      if (!inner) return undefined;
+      const x = inner.inputs[0];
+      const a = inner.attrs.axes;
+      // The outer axes, numbered as x's axes.
+      const kept = x.type.shape.map((_, i) => i).filter((i) => !a.includes(i));
+      const b = inner.attrs.keepdims ? outer.axes : outer.axes.map((i) => kept[i]);
+      return { x, axes: [...new Set([...a, ...b])].sort((p, q) => p - q) };
+    },
+    rewrite: ({ x, axes }, e, { types: [t] }) => [e.reshape(e.op1(op, [x], { axes, keepdims: false }), t.shape)],
+  });
+}
+
+export const REDUCE_RULES: readonly RewriteRule[] = [
+  ...REDUCE_OPS.map(reduceUnitAxes),
+  sumOfBroadcast,
+  ...REDUCE_OPS.map(reduceOfReduce),
+];
 
 /** Ops that do nothing for some attributes. */
 export const NO_OP_RULES: readonly RewriteRule[] = [

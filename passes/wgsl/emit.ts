@@ -2,7 +2,7 @@ import {
   BYTES_PER_ELEMENT, formatType, LimitError, sizeOf,
   type KernelDecl, type KernelLimits, type Program, type Step,
 } from '../../src/ir/index.ts';
-import { formatPlan, type KernelPlan, type LoweredProgram, type PlanStep } from '../kernel-plan.ts';
+import { boundInputs, formatPlan, type KernelPlan, type LoweredProgram, type PlanStep } from '../kernel-plan.ts';
 import { assemble, type KernelBody } from './kernel-body.ts';
 import { mapBody } from './map.ts';
 import { matmulBody } from './matmul.ts';
@@ -23,7 +23,7 @@ export function kernelBody(plan: KernelPlan, dims: readonly string[], limits: Ke
 
 /** The WGSL and dispatch of kernel plans that run in one dispatch (usually one plan). */
 export function renderKernels(plans: readonly KernelPlan[], dims: readonly string[], limits: KernelLimits): { wgsl: string; dispatch: KernelDecl['dispatch'] } {
-  const bindings = plans.reduce((n, p) => n + p.inputs.length + p.outputs.length, 0);
+  const bindings = plans.reduce((n, p) => n + boundInputs(p).length + p.outputs.length, 0);
   if (bindings > limits.maxStorageBuffersPerShaderStage)
     throw new LimitError(
       `kernel ${plans.map((p) => p.name).join(' | ')} needs ${bindings} storage buffers but the adapter allows ` +
@@ -55,7 +55,7 @@ export function emitProgram(lowered: LoweredProgram, limits: KernelLimits): Prog
       name: `k${index}_${plans.map((p) => p.name).join('|')}`,
       wgsl,
       entryPoint: 'main',
-      reads: plans.reduce((n, p) => n + p.inputs.length, 0),
+      reads: plans.reduce((n, p) => n + boundInputs(p).length, 0),
       writes: plans.reduce((n, p) => n + p.outputs.length, 0),
       dispatch,
       plan: plans.map((p) => formatPlan(p, { buffers: false })).join('\n'),
@@ -66,7 +66,7 @@ export function emitProgram(lowered: LoweredProgram, limits: KernelLimits): Prog
   const dispatchOf = (plans: readonly KernelPlan[]): Step => ({
     kind: 'dispatch',
     kernel: kernelIndex(plans),
-    buffers: [...plans.flatMap((p) => p.inputs.map((o) => o.buffer)), ...plans.flatMap((p) => p.outputs.map((o) => o.buffer))],
+    buffers: [...plans.flatMap((p) => boundInputs(p).map((i) => p.inputs[i].buffer)), ...plans.flatMap((p) => p.outputs.map((o) => o.buffer))],
   });
   const emitSteps = (steps: readonly PlanStep[]): Step[] =>
     steps.map((s): Step => {

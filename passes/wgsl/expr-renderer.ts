@@ -57,6 +57,8 @@ export interface RendererOptions {
   readonly preludes?: readonly string[];
   /** Prefix of the input bindings' names (`${prefix}in0`...), unique per kernel part. */
   readonly prefix?: string;
+  /** Inputs read through an output's binding (input index → output index): in-place updates. */
+  readonly aliases?: ReadonlyMap<number, number>;
   readonly coordName?: (axis: number) => string;
   readonly lanes?: VectorLanes;
   /**
@@ -73,6 +75,7 @@ export class ExprRenderer {
   readonly inputs: readonly RenderInput[];
   readonly sizes: SizesLayout;
   readonly prefix: string;
+  private readonly aliases: ReadonlyMap<number, number>;
   private readonly coordName: (axis: number) => string;
   private readonly lanes?: VectorLanes;
   readonly identity?: { readonly shape: Shape; readonly index: string };
@@ -81,6 +84,7 @@ export class ExprRenderer {
     this.inputs = o.inputs;
     this.sizes = o.sizes;
     this.prefix = o.prefix ?? '';
+    this.aliases = o.aliases ?? new Map();
     this.coordName = o.coordName ?? ((axis) => `c${axis}`);
     this.lanes = o.lanes;
     this.identity = o.identity;
@@ -89,7 +93,8 @@ export class ExprRenderer {
 
   /** The WGSL name of input binding i. */
   input(i: number): string {
-    return `${this.prefix}in${i}`;
+    const out = this.aliases.get(i);
+    return out === undefined ? `${this.prefix}in${i}` : `${this.prefix}out${out}`;
   }
 
   /** Helper sources (registry preludes, then the operator table's with their callees), each once. */

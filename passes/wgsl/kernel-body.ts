@@ -1,4 +1,5 @@
 import { sizeOf, type DType, type KernelDecl, type KernelLimits, type SizeExpr } from '../../src/ir/index.ts';
+import { boundInputs, type KernelPlan } from '../kernel-plan.ts';
 import { arrayType, indent, type BindingWidth } from './common.ts';
 import { SizesLayout } from './sizes.ts';
 
@@ -16,7 +17,8 @@ export interface KernelBody {
   readonly barriers: boolean;
   /** Workgroups along x, y and z. A linear body (y = z = 1) reads its flat index as wid.x. */
   readonly grid: readonly [SizeExpr, SizeExpr, SizeExpr];
-  readonly inputs: readonly { readonly dtype: DType; readonly width: BindingWidth }[];
+  /** The inputs it binds, by their index in the plan (an input read through an output is not bound). */
+  readonly inputs: readonly { readonly index: number; readonly dtype: DType; readonly width: BindingWidth }[];
   readonly outputs: readonly { readonly dtype: DType; readonly width: BindingWidth }[];
   /** Helper functions shared by text between bodies (operator helpers, registry preludes). */
   readonly helpers: readonly string[];
@@ -24,6 +26,13 @@ export interface KernelBody {
   readonly decls: readonly string[];
   readonly body: readonly string[];
 }
+
+/** A plan's bound inputs as a body lists them, with the width each is read at. */
+export const bodyInputs = (plan: KernelPlan, width: (i: number) => BindingWidth): KernelBody['inputs'] =>
+  boundInputs(plan).map((i) => ({ index: i, dtype: plan.inputs[i].dtype, width: width(i) }));
+
+/** An aliased input's reads go through the output binding that writes its buffer. */
+export const aliasMap = (plan: KernelPlan): ReadonlyMap<number, number> => new Map(plan.aliases ?? []);
 
 export const ONE: SizeExpr = { constant: 1, symbols: [], divisor: 1 };
 
@@ -60,7 +69,7 @@ export function assemble(bodies: readonly KernelBody[], dims: readonly string[],
   let binding = 1;
   // Every body's inputs, then every body's outputs: the runtime's layout is reads, then writes.
   for (const b of bodies)
-    b.inputs.forEach((o, i) => bindings.push(`@group(0) @binding(${binding++}) var<storage, read> ${b.prefix}in${i}: ${arrayType(o.dtype, o.width)};`));
+    b.inputs.forEach((o) => bindings.push(`@group(0) @binding(${binding++}) var<storage, read> ${b.prefix}in${o.index}: ${arrayType(o.dtype, o.width)};`));
   for (const b of bodies)
     b.outputs.forEach((o, k) =>
       bindings.push(`@group(0) @binding(${binding++}) var<storage, read_write> ${b.prefix}out${k}: ${arrayType(o.dtype, o.width)};`),

@@ -2,7 +2,7 @@ import { atCoords, coord, iadd, imul, raw, sizeOf, u32, type KernelLimits, type 
 import type { KernelPlan, MapAnchor } from '../kernel-plan.ts';
 import { indent, stored, storedVec4, type BindingWidth } from './common.ts';
 import { ExprRenderer, vectorizable, type VectorLanes } from './expr-renderer.ts';
-import { countOf, linearGrid, type KernelBody } from './kernel-body.ts';
+import { aliasMap, bodyInputs, countOf, linearGrid, type KernelBody } from './kernel-body.ts';
 import { coordinateLets, elementCount, SizesLayout } from './sizes.ts';
 
 /** Invocations per workgroup of the one-dimensional kernels (map, reduce). */
@@ -67,6 +67,7 @@ export function mapBody(plan: KernelPlan & { anchor: MapAnchor }, dims: readonly
     sizes,
     preludes: plan.preludes,
     prefix,
+    aliases: aliasMap(plan),
     lanes: vector ? LANES : undefined,
     identity: { shape: space, index: 'g' },
   });
@@ -93,7 +94,7 @@ export function mapBody(plan: KernelPlan & { anchor: MapAnchor }, dims: readonly
     workgroup: [wg, 1],
     barriers: false,
     grid: linearGrid(countOf(chunkShape, wg * per)),
-    inputs: inputs.map((o) => ({ dtype: o.dtype, width: o.width })),
+    inputs: bodyInputs(plan, (i) => widths[i]),
     outputs: plan.outputs.map((o) => ({ dtype: o.dtype, width })),
     helpers: exprs.helpers,
     decls: [],

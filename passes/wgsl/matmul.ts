@@ -2,7 +2,7 @@ import { atCoords, coord, iadd, imul, raw, sizeOf, u32, visitExpr, withAcc, type
 import type { ContractAnchor, KernelPlan } from '../kernel-plan.ts';
 import { indent, stored, valueType } from './common.ts';
 import { ExprRenderer, vectorizable, type VectorLanes } from './expr-renderer.ts';
-import type { KernelBody } from './kernel-body.ts';
+import { aliasMap, bodyInputs, type KernelBody } from './kernel-body.ts';
 import { coordinateLets, elementCount, SizesLayout } from './sizes.ts';
 import { chooseMatmulVariant, type MatmulVariant } from './matmul-variants.ts';
 
@@ -41,7 +41,7 @@ function contractionParts(plan: ContractPlan, dims: readonly string[], prefix: s
     vectorLane && vectorizable(laneRoots, i, inp.shape, LANES) && !elsewhere.some((e) => loadsInput(e, i)) ? 'vec4' : 'scalar',
   ) as ('scalar' | 'vec4')[];
   const inputs = plan.inputs.map((o, i) => ({ ...o, width: widths[i] }));
-  const exprs = new ExprRenderer({ inputs, sizes, preludes: plan.preludes, prefix, lanes: vectorLane ? LANES : undefined });
+  const exprs = new ExprRenderer({ inputs, sizes, preludes: plan.preludes, prefix, aliases: aliasMap(plan), lanes: vectorLane ? LANES : undefined });
   const coordsOf = (list: readonly Dim[], from: string, first: number) =>
     coordinateLets(list, from, sizes, (i) => `c${first + i}`);
   const lets = (lists: [readonly Dim[], string][]) => {
@@ -161,7 +161,7 @@ function lanesBody(plan: ContractPlan, dims: readonly string[], v: Extract<Matmu
     workgroup: [workgroup, 1],
     barriers: false,
     grid: [{ ...sizeOf(laneDims), divisor: 4 * vecs * workgroup }, { ...sizeOf(rowDims), divisor: rows }, { ...sizeOf(a.batch), divisor: 1 }],
-    inputs: plan.inputs.map((o, i) => ({ dtype: o.dtype, width: p.widths[i] })),
+    inputs: bodyInputs(plan, (i) => p.widths[i]),
     outputs: plan.outputs.map((o) => ({ dtype: o.dtype, width: 'scalar' })),
     helpers: p.exprs.helpers,
     decls: p.functions,
@@ -228,7 +228,7 @@ function tiledBody(plan: ContractPlan, dims: readonly string[], v: Extract<Matmu
     workgroup: [threads, threads],
     barriers: true,
     grid: [tiles(a.n, tile), tiles(a.m, tile), tiles(a.batch, 1)],
-    inputs: plan.inputs.map((o) => ({ dtype: o.dtype, width: 'scalar' })),
+    inputs: bodyInputs(plan, () => 'scalar'),
     outputs: plan.outputs.map((o) => ({ dtype: o.dtype, width: 'scalar' })),
     helpers: p.exprs.helpers,
     decls: [`var<workgroup> ${tileA}: array<${p.type}, ${tile * bk}>;\nvar<workgroup> ${tileB}: array<${p.type}, ${tile * bk}>;`, ...p.functions],

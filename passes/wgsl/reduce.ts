@@ -2,7 +2,7 @@ import { atCoords, coord, lit, raw, sizeOf, withAcc, type KernelLimits, type KEx
 import { outputSpace, type KernelPlan, type ReduceAnchor } from '../kernel-plan.ts';
 import { indent, stored, valueType } from './common.ts';
 import { ExprRenderer } from './expr-renderer.ts';
-import { countOf, linearGrid, type KernelBody } from './kernel-body.ts';
+import { aliasMap, bodyInputs, countOf, linearGrid, type KernelBody } from './kernel-body.ts';
 import { linearWorkgroupSize } from './map.ts';
 import { coordinateLets, elementCount, SizesLayout } from './sizes.ts';
 
@@ -39,7 +39,7 @@ function reduceParts(plan: ReducePlan, dims: readonly string[], prefix: string) 
   const a = plan.anchor;
   const sizes = new SizesLayout(dims);
   const inputs = plan.inputs.map((o) => ({ ...o, width: 'scalar' as const }));
-  const exprs = new ExprRenderer({ inputs, sizes, preludes: plan.preludes, prefix });
+  const exprs = new ExprRenderer({ inputs, sizes, preludes: plan.preludes, prefix, aliases: aliasMap(plan) });
   const kept = a.inShape.map((_, ax) => ax).filter((ax) => !a.axes.includes(ax));
   const keptShape = kept.map((ax) => a.inShape[ax]);
   const reducedShape = a.axes.map((ax) => a.inShape[ax]);
@@ -73,7 +73,7 @@ function reduceParts(plan: ReducePlan, dims: readonly string[], prefix: string) 
 
 const bodyOf = (plan: ReducePlan, prefix: string, p: ReturnType<typeof reduceParts>, rest: Omit<KernelBody, 'prefix' | 'inputs' | 'outputs' | 'helpers'>): KernelBody => ({
   prefix,
-  inputs: plan.inputs.map((o) => ({ dtype: o.dtype, width: 'scalar' })),
+  inputs: bodyInputs(plan, () => 'scalar'),
   outputs: plan.outputs.map((o) => ({ dtype: o.dtype, width: 'scalar' })),
   helpers: p.exprs.helpers,
   ...rest,

@@ -181,6 +181,45 @@ export const SHAPE_CASES: readonly GoldenCase[] = [
     ),
   },
   {
+    name: 'a reduction of a reduction of the same kind is one reduction (sums within rounding)',
+    fires: ['reduce_sum-of-reduce_sum', 'reduce_max-of-reduce_max'],
+    rtol: 1e-15,
+    before: lines(
+      'func @main(%0: f32[2,3,4], %1: i32[2,3]) -> (f32[1,3], i32[]) {',
+      '  %2: f32[2,3] = reduce_sum[axes=[2], keepdims=false] %0',
+      '  %3: f32[1,3] = reduce_sum[axes=[0], keepdims=true] %2',
+      '  %4: i32[2,1] = reduce_max[axes=[1], keepdims=true] %1',
+      '  %5: i32[] = reduce_max[axes=[0,1], keepdims=false] %4',
+      '  return %3, %5',
+      '}',
+    ),
+    after: lines(
+      'func @main(%0: f32[2,3,4], %1: i32[2,3]) -> (f32[1,3], i32[]) {',
+      '  %2: f32[3] = reduce_sum[axes=[0,2], keepdims=false] %0',
+      '  %3: f32[1,3] = reshape[shape=[1,3]] %2',
+      '  %4: i32[] = reduce_max[axes=[0,1], keepdims=false] %1',
+      '  return %3, %4',
+      '}',
+    ),
+  },
+  {
+    name: 'a min of a min over kept axes is one min',
+    fires: ['reduce_min-of-reduce_min'],
+    before: lines(
+      'func @main(%0: f32[2,3]) -> (f32[]) {',
+      '  %1: f32[3] = reduce_min[axes=[0], keepdims=false] %0',
+      '  %2: f32[] = reduce_min[axes=[0], keepdims=false] %1',
+      '  return %2',
+      '}',
+    ),
+    after: lines(
+      'func @main(%0: f32[2,3]) -> (f32[]) {',
+      '  %1: f32[] = reduce_min[axes=[0,1], keepdims=false] %0',
+      '  return %1',
+      '}',
+    ),
+  },
+  {
     name: 'a sum over broadcast axes of unknown size stays',
     before: lines(
       'func @main(%0: f32[3], %1: f32[N]) -> (f32[3]) {',
