@@ -44,6 +44,8 @@ export interface Results {
   readonly tfGradients: string;
   readonly warmup: number;
   readonly reps: number;
+  /** Whether axonic measured matmul variants per shape class first (jit autotune). */
+  readonly autotune?: boolean;
   /** os.loadavg() at the start and the end: other work on the machine skews every row alike. */
   readonly load: { readonly start: readonly number[]; readonly end: readonly number[] };
   readonly cases: CaseResult[];
@@ -175,6 +177,7 @@ export function formatHeader(r: Results, withEnd = true): string {
     `tfjs gradients: ${r.tfGradients}`,
     `timing: ${r.warmup} warm-up runs, then the median of ${r.reps} runs per library, interleaved; each run ends at onSubmittedWorkDone`,
     `axonic/peer: the peer's median time ÷ axonic's (above 1: axonic is faster)`,
+    ...(r.autotune === undefined ? [] : [`axonic matmul autotune: ${r.autotune ? 'on (variants measured per shape class before the warm-up, winners cached)' : 'off (heuristic variants)'}`]),
     `load average at start ${r.load.start.map((x) => x.toFixed(1)).join(' ')}` +
       (withEnd ? `, at end ${r.load.end.map((x) => x.toFixed(1)).join(' ')}` : ''),
     `command: ${r.command}  (${r.date})`,

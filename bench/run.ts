@@ -6,6 +6,7 @@
  *                        (W1: n; W2: batch; W3: log2 of the element count, or the count)
  *   --reps 10            timed runs per library (the median is reported; at least 10 by default)
  *   --warmup 3           untimed runs per library first
+ *   --autotune on|off    axonic measures matmul variants per shape class first (default on)
  *   --json FILE          also write the results as JSON
  *   --from FILE          print the tables of a saved JSON file, running nothing
  */
@@ -37,6 +38,7 @@ const parse = () => parseArgs({
     reps: { type: 'string', short: 'r', default: '10' },
     warmup: { type: 'string', default: '3' },
     json: { type: 'string' },
+    autotune: { type: 'string', default: 'on' },
     from: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -83,6 +85,11 @@ const warmup = Number(values.warmup);
 if (!Number.isInteger(reps) || reps < 1) fail(`--reps ${values.reps}: a positive integer`);
 if (!Number.isInteger(warmup) || warmup < 0) fail(`--warmup ${values.warmup}: a non-negative integer`);
 
+if (values.autotune !== 'on' && values.autotune !== 'off') fail(`--autotune ${values.autotune}: on or off`);
+const autotune = values.autotune === 'on';
+// Read by every ax.jit the workloads create (JitOptions.autotune's default).
+process.env.AXONIC_AUTOTUNE = autotune ? '1' : '0';
+
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const loadStart = os.loadavg();
 const started = new Date().toISOString();
@@ -96,6 +103,7 @@ const header = (): Results => ({
   tfGradients: env.tfGradients,
   warmup,
   reps,
+  autotune,
   load: { start: loadStart, end: os.loadavg() },
   cases,
 });

@@ -86,7 +86,7 @@ export async function acquireBackend(env: Env = nodeProcess()?.env ?? {}): Promi
   }
   watchHealth(device);
   const limits = {
-    ...(Object.fromEntries(KERNEL_LIMIT_NAMES.map((n) => [n, device.limits[n]])) as Omit<KernelLimits, 'adapterKind' | 'subgroups'>),
+    ...(Object.fromEntries(KERNEL_LIMIT_NAMES.map((n) => [n, device.limits[n]])) as Omit<KernelLimits, 'adapterKind' | 'subgroups' | 'matmulTuning'>),
     adapterKind: isSoftwareAdapter(adapter.info) ? 'software' : 'hardware',
     subgroups: device.features.has('subgroups'),
   } satisfies KernelLimits;

@@ -1,6 +1,7 @@
 import { compileProgram } from '../../passes/compile.ts';
 import { DeviceArray } from '../../runtime/device-array.ts';
 import { getBackend, type Backend, type GpuBackend } from '../../runtime/device.ts';
+import { autotune as tuneGraph, tunedLimits } from '../../runtime/autotune.ts';
 import { Executable } from '../../runtime/executor.ts';
 import { evaluate } from '../../runtime/reference.ts';
 import { bindDims, formatShape, formatType, hostTensor, InputError, type HostTensor } from '../ir/index.ts';
@@ -29,6 +30,12 @@ export interface JitOptions {
    * after the call; read the result instead.
    */
   donateArgnums?: number | readonly number[];
+  /**
+   * Measure a few matmul kernel variants for each new shape class at the first compile and keep
+   * the fastest (runtime/autotune.ts; winners persist per adapter in the tuning cache). Default:
+   * AXONIC_AUTOTUNE=1. Without it, winners already in the cache are still used.
+   */
+  autotune?: boolean;
 }
 
 /** What a jit function accepts per argument leaf. JS numbers are f32 scalars, booleans bool. */
@@ -64,6 +71,7 @@ interface Entry {
   readonly executables: WeakMap<GpuBackend, Promise<Executable>>;
   /** Flat input positions of the donated arguments' leaves. */
   readonly donate: readonly number[];
+  readonly autotune: boolean;
 }
 
 /** The flat leaf positions of the positional arguments `argnums` (the args tree is an array of them). */
@@ -108,6 +116,13 @@ function checkAgainst(fn: TraceableFn, traced: TracedFunction, def: TreeDef, arg
   }
 }
 
+async function compileFor(backend: GpuBackend, graph: TracedFunction['graph'], entry: Entry, args: readonly (DeviceArray | HostTensor)[]): Promise<Executable> {
+  const bound = bindDims(graph.inputs.map((v) => v.type.shape), args.map((a) => a.shape));
+  const binding = 'binding' in bound ? bound.binding : undefined;
+  const limits = entry.autotune ? (await tuneGraph(backend, graph, { binding })).limits : await tunedLimits(backend);
+  return Executable.create(backend, compileProgram(graph, limits, { donate: entry.donate }));
+}
+
 async function runOn(
   backend: Backend,
   entry: Entry,
@@ -125,7 +140,7 @@ async function runOn(
     let exe = entry.executables.get(backend);
     if (!exe) {
       onCompile();
-      exe = Executable.create(backend, compileProgram(graph, backend.limits, { donate: entry.donate }));
+      exe = compileFor(backend, graph, entry, args);
       exe.catch(() => entry.executables.delete(backend));
       entry.executables.set(backend, exe);
     }
@@ -147,10 +162,11 @@ export function jit<F extends TraceableFn>(fn: F, opts: JitOptions = {}): JitFun
   let traceCount = 0;
   let compileCount = 0;
   const argnums = opts.donateArgnums === undefined ? [] : typeof opts.donateArgnums === 'number' ? [opts.donateArgnums] : opts.donateArgnums;
+  const autotune = opts.autotune ?? (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.AXONIC_AUTOTUNE === '1';
   const traceEntry = (specs: readonly ArgTree[]): Entry => {
     traceCount++;
     const traced = traceFunction(fn, specs);
-    return { traced, executables: new WeakMap(), donate: leafPositions(traced.inDef, argnums) };
+    return { traced, executables: new WeakMap(), donate: leafPositions(traced.inDef, argnums), autotune };
   };
   let declared: Entry | undefined;
 

@@ -114,6 +114,11 @@ export interface KernelLimits {
    * feature and its WGSL has the subgroup_id built-ins. Off in DEFAULT_LIMITS (portable code).
    */
   readonly subgroups?: boolean;
+  /**
+   * Measured matmul kernel winners per shape class on this adapter (runtime/autotune.ts; the
+   * entries are passes/wgsl/matmul-tuning.ts's TunedMatmul). Tuning only, never correctness.
+   */
+  readonly matmulTuning?: Readonly<Record<string, { readonly version: number; readonly variant: object }>>;
 }
 
 /** WebGPU's guaranteed minimums: code generated for these runs on every adapter. */
