@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { AxonicError } from '../ir/errors.ts';
 import { runIr } from './ir-command.ts';
 import { runInfo } from './info-command.ts';
+import { runDot } from './dot-command.ts';
+import { runExportOnnx } from './export-onnx-command.ts';
 
 const USAGE = `usage: axonic <command> [options]
 
@@ -17,6 +19,12 @@ commands:
       --print-after-all  print the IR or plan after every pass
       --wgsl          print the generated WGSL kernels
   info                print the WebGPU adapter axonic runs on, and its limits
+  dot [FILE.ir]       print the graph (of FILE, or of --example NAME) in Graphviz's DOT language:
+                      ops, values with their types, regions of loop/cond/custom_vjp as clusters
+      --plan          draw the fused kernel plan instead (kernels, buffers, dispatches, loops)
+      -o FILE.dot     write it to FILE.dot; render with \`dot -Tsvg FILE.dot -o FILE.svg\`
+  export-onnx [FILE.ir] -o MODEL.onnx
+                      write the ONNX model (opset 18) of FILE, or of --example NAME
   help                print this message
 `;
 
@@ -63,6 +71,18 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'info':
         return await runInfo();
+      case 'dot':
+      case 'export-onnx': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { example: { type: 'string' }, output: { type: 'string', short: 'o' }, ...(command === 'dot' && { plan: { type: 'boolean' } }) },
+        });
+        const file = positionals[0];
+        const source = { file, text: file ? readSource(file) : undefined, example: values.example as string | undefined };
+        const output = values.output as string | undefined;
+        return command === 'dot' ? runDot({ ...source, output, plan: values.plan === true }) : runExportOnnx({ ...source, output });
+      }
       case undefined:
       case 'help':
       case '--help':

@@ -1,0 +1,62 @@
+import type { Graph, Node, Value } from '../ir/graph.ts';
+import { formatAttrs } from '../ir/printer.ts';
+import { opDef } from '../ir/registry.ts';
+import { formatType } from '../ir/shape.ts';
+import { clip, DotWriter } from './dot-text.ts';
+
+const INPUT = { shape: 'ellipse', style: 'filled', fillcolor: '#dbeafe' } as const;
+const OP = { shape: 'box', style: 'rounded,filled', fillcolor: '#f3f4f6' } as const;
+const RESULT = { shape: 'ellipse', style: 'filled', fillcolor: '#dcfce7' } as const;
+const REGION = { style: 'rounded,dashed', color: '#6b7280' } as const;
+
+/**
+ * A graph IR drawn for Graphviz: ops as boxes, graph inputs and results as ellipses, each value
+ * an edge labelled with its name and type (%3: f32[N,10]), as the text IR numbers them. The regions
+ * of loop, cond and custom_vjp are clusters, entered from their op by a dashed edge.
+ */
+export function graphToDot(g: Graph): string {
+  const w = new DotWriter(g.name);
+  const valueNames = new Map<Value, string>();
+  const producers = new Map<Value, string>();
+  let nodes = 0;
+
+  const define = (v: Value, producer: string) => {
+    valueNames.set(v, `%${valueNames.size}`);
+    producers.set(v, producer);
+  };
+  const label = (v: Value) => `${valueNames.get(v)}: ${formatType(v.type)}`;
+  const uses = (v: Value, to: string) => w.edge(producers.get(v)!, to, { label: label(v) });
+
+  /** Draws a graph's inputs, nodes and results; returns the id of its first drawn node. */
+  const body = (graph: Graph, resultLabel: string): string => {
+    const inputIds = graph.inputs.map((v) => {
+      const id = `v${nodes++}`;
+      define(v, id);
+      w.node(id, { ...INPUT, label: label(v) });
+      return id;
+    });
+    const opIds = graph.nodes.map((n) => op(n));
+    const result = `r${nodes++}`;
+    w.node(result, { ...RESULT, label: resultLabel });
+    graph.outputs.forEach((v) => uses(v, result));
+    return inputIds[0] ?? opIds[0] ?? result;
+  };
+
+  const op = (n: Node): string => {
+    const id = `n${nodes++}`;
+    w.node(id, { ...OP, label: `${n.op}\n${clip(formatAttrs(n))}`.trimEnd() });
+    n.inputs.forEach((v) => uses(v, id));
+    // Results are numbered before region inputs, as the text IR numbers them.
+    n.outputs.forEach((v) => define(v, id));
+    const names = opDef(n.op).regions ?? [];
+    n.regions.forEach((r, i) => {
+      let entry = '';
+      const cluster = w.cluster(`${n.op} ${names[i] ?? `region ${i}`}`, REGION, () => (entry = body(r, 'yield')));
+      w.edge(id, entry, { style: 'dashed', lhead: cluster, arrowhead: 'odot' });
+    });
+    return id;
+  };
+
+  body(g, 'return');
+  return w.text();
+}
