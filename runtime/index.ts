@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /** The runtime's public surface (`axonic/runtime`): runs compiled programs without the compiler. */
 export { getBackend, acquireBackend, describeBackend, checkDevice } from './device.ts';
 export type { Backend, GpuBackend, CpuBackend } from './device.ts';
