@@ -87,6 +87,7 @@ export const EXPORT_CASES: readonly ExportCase[] = [
         updated,
         ax.tril(ax.roll(x, 1, 0)),
         ax.tile(window, [1, 2]),
+        ax.transpose(x.mul(padded.sum())),
       ];
     },
     args: [ax.spec('f32', [4, 4]), ax.spec('i32', [5]), ax.spec('i32', [2])],
@@ -115,12 +116,15 @@ export const EXPORT_CASES: readonly ExportCase[] = [
       ax.arcsinh(x).add(ax.arctanh(x.mul(0.5))).add(ax.arccos(x.mul(0.9))),
       ax.where(x.gt(y), ax.sqrt(ax.abs(x)), ax.power(ax.abs(y).add(1), x)),
       ax.sigmoid(x).add(ax.round(x.mul(3))).add(ax.mod(x.mul(5), 2)),
+      ax.rsqrt(ax.abs(x).add(0.5)).add(ax.floor(x.mul(4))).add(ax.ceil(y.mul(4))).add(ax.tan(x)),
+      ax.arcsin(x.mul(0.9)).add(ax.arctan(y.mul(3))).add(ax.sinh(x)).add(ax.cosh(y)).add(ax.arccosh(ax.abs(x).add(1))),
+      ax.maximum(x, y).sub(ax.minimum(x, y)).mul(ax.greaterEqual(x, y).astype('f32')),
     ],
     args: [ax.spec('f32', ['N']), ax.spec('f32', ['N'])],
     runs: [[f32([64], 18), f32([64], 19)]],
   },
   {
-    name: 'integers: shifts, bitwise ops, remainder and division of i32 and u32',
+    name: 'integers: shifts, bitwise ops, remainders and floor division of i32 and u32',
     fn: (a: T, b: T, u: T) => [
       ax.leftShift(a, b),
       ax.rightShift(a, b),
@@ -128,6 +132,7 @@ export const EXPORT_CASES: readonly ExportCase[] = [
       ax.bitwiseXor(ax.bitwiseAnd(a, 0x0ff0), ax.invert(b)),
       ax.remainder(a, b.add(40)),
       ax.fmod(a, b.add(40)),
+      ax.floorDivide(a, b.add(40)),
       a.astype('f32').mul(0.25),
     ],
     args: [ax.spec('i32', [16]), ax.spec('i32', [16]), ax.spec('u32', [16])],

@@ -2,7 +2,9 @@ import { describe, expect, test } from 'vitest';
 import * as ax from '../../src/index.ts';
 import { isHostTensor } from '../../src/builder/concrete.ts';
 import { flatten, unflatten } from '../../src/builder/tree.ts';
-import type { HostTensor } from '../../src/ir/index.ts';
+import { OP_NAMES, walkNodes, type HostTensor } from '../../src/ir/index.ts';
+import { traceFunction } from '../../src/builder/trace.ts';
+import { simplifyGraph } from '../../passes/simplify/index.ts';
 import { decodeModel, exportOnnx, graphToOnnx, encodeModel, OnnxExportError } from '../../src/onnx/index.ts';
 import { EXAMPLES } from '../../examples/ir-examples.ts';
 import { maxRelError } from '../helpers/compare.ts';
@@ -71,6 +73,14 @@ describe('ONNX export runs in ONNX Runtime and agrees with axonic on WebGPU', ()
 });
 
 describe('the exported model', () => {
+  test('the cases exercise every primitive that exports (all but random_bits)', () => {
+    const seen = new Set<string>();
+    for (const c of EXPORT_CASES)
+      for (const n of walkNodes(simplifyGraph(traceFunction(c.fn, c.args).graph, { afterAutodiff: true }))) seen.add(n.op);
+    for (const ex of Object.values(EXAMPLES)) for (const n of walkNodes(ex.trace())) seen.add(n.op);
+    expect(OP_NAMES.filter((op) => !seen.has(op))).toEqual(['random_bits']);
+  });
+
   test('has symbolic dims as dim params, parameters as initializers named by path, loop as Loop, custom_vjp as its forward, cond as If', async () => {
     const [train, relax, control] = EXPORT_CASES;
     const model = decodeModel(await exportOnnx(train.fn, train.args));
