@@ -40,6 +40,8 @@ function trainStep(params: { w1: T; b1: T; w2: T; b2: T }, x: T, labels: T) {
   return { loss: value, params: ax.treeMap((p: T, g: T) => p.sub(g.mul(0.5)), params, grads) };
 }
 
+const zephyrMlp = ax.zephyr.nets.mlp(ax.zephyr._, ax.zephyr._, [8, 2]);
+
 const ste = ax.customVjp((x: T) => ax.sign(x), (_x, _y, g) => g);
 
 export const EXPORT_CASES: readonly ExportCase[] = [
@@ -55,6 +57,12 @@ export const EXPORT_CASES: readonly ExportCase[] = [
       [f32([5, 4], 5), values('i32', [5], 6, 0, 3)],
       [f32([2, 4], 7), values('i32', [2], 8, 0, 3)],
     ],
+  },
+  {
+    name: "zephyr's MLP (README's taste), its parameter tree exported as initializers",
+    fn: (p: ax.zephyr.Params, x: T) => zephyrMlp(p, x),
+    args: [ax.zephyr.trace(zephyrMlp, ax.random.key(1), ax.spec('f32', ['N', 3])) as ax.ArgTree, ax.spec('f32', ['N', 3])],
+    runs: [[f32([4, 3], 24)], [f32([1, 3], 25)]],
   },
   {
     name: 'relaxation: a 50-step loop with a loop-invariant weight',

@@ -82,7 +82,7 @@ describe('the exported model', () => {
   });
 
   test('has symbolic dims as dim params, parameters as initializers named by path, loop as Loop, custom_vjp as its forward, cond as If', async () => {
-    const [train, relax, control] = EXPORT_CASES;
+    const [train, zephyr, relax, control] = EXPORT_CASES;
     const model = decodeModel(await exportOnnx(train.fn, train.args));
     expect(model.opset_import.map((o) => [o.domain ?? '', o.version])).toEqual([['', 18]]);
     expect(model.graph.initializer.map((t) => t.name)).toEqual(['params.w1', 'params.b1', 'params.w2', 'params.b2']);
@@ -91,6 +91,9 @@ describe('the exported model', () => {
     expect(model.graph.output.map((o) => o.name)).toEqual(['out.loss', 'out.params.w1', 'out.params.b1', 'out.params.w2', 'out.params.b2']);
     // Intermediate values keep the inferred types, symbolic dims included.
     expect(model.graph.value_info.some((v) => v.type.tensor_type.shape.dim.some((d) => d.dim_param === 'N'))).toBe(true);
+
+    const zephyrModel = decodeModel(await exportOnnx(zephyr.fn, zephyr.args));
+    expect(zephyrModel.graph.initializer.map((t) => t.name)).toEqual(['p["0"].weights', 'p["0"].bias', 'p["1"].weights', 'p["1"].bias']);
 
     const loops = decodeModel(await exportOnnx(relax.fn, relax.args)).graph.node.filter((n) => n.op_type === 'Loop');
     expect(loops).toHaveLength(1);
