@@ -21,12 +21,15 @@ export interface Artifact {
   readonly data: readonly NamedTensor[];
 }
 
+/** A non-literal specifier keeps browser bundlers from resolving Node's file system (the runtime runs in pages too). */
+const NODE_FS = 'node:fs/promises';
+
 /** The files of a folder (Node). */
 export function folder(dir: string): ArtifactSource {
   return {
     where: dir,
     read: async (path) => {
-      const { readFile } = await import('node:fs/promises');
+      const { readFile } = (await import(/* @vite-ignore */ NODE_FS)) as typeof import('node:fs/promises');
       return new Uint8Array(await readFile(`${dir.replace(/\/$/, '')}/${path}`));
     },
   };

@@ -1,5 +1,5 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { compileProgram } from '../../passes/compile.ts';
 import { ARTIFACT_FORMAT, ARTIFACT_VERSION, type Manifest, type PortInfo, type ProgramManifest, type ScheduleManifest, type TrainManifest } from '../../runtime/artifact/manifest.ts';
@@ -18,7 +18,8 @@ export interface ArtifactOptions {
   readonly seed?: number;
 }
 
-const GENERATOR = `axonic ${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version}`;
+// By the package's own name (exports './package.json'): the same file from src/ and from the built dist/src/.
+const GENERATOR = `axonic ${(createRequire(import.meta.url)('axonic/package.json') as { version: string }).version}`;
 
 const fileName = (name: string) => name.replace(/^k\d+_/, '').replace(/[^A-Za-z0-9_]+/g, '-').replace(/^-|-$/g, '').slice(0, 48) || 'kernel';
 

@@ -92,6 +92,18 @@ describe('the npm package, installed from its tarball into a fresh folder', () =
     expect(plan.stdout).toMatch(/loop 10 times/);
   });
 
+  test('the model language and the artifact writer run from dist/ (the grammar ships beside it)', async () => {
+    writeFileSync(join(consumer, 'tiny.axon'), 'model Tiny {\n  out = linear(2)\n  forward(x: f32[N, 3]) = out(x)\n}\n');
+    const program = [
+      "const { lowerModelFile } = await import('./node_modules/axonic/dist/src/lang/compile.js');",
+      "const { buildArtifact } = await import('./node_modules/axonic/dist/src/lang/artifact.js');",
+      "const files = await buildArtifact(lowerModelFile('tiny.axon'));",
+      "console.log(JSON.parse(new TextDecoder().decode(files.get('manifest.json'))).generator);",
+    ].join('\n');
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', program], { cwd: consumer, env: nodeEnv });
+    expect(stdout.trim()).toBe(`axonic ${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}`);
+  });
+
   test("its types serve a TypeScript user through the exports' types conditions", async () => {
     writeFileSync(
       join(consumer, 'use.ts'),
@@ -106,8 +118,11 @@ describe('the npm package, installed from its tarball into a fresh folder', () =
     await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), ...options], { cwd: consumer });
   });
 
-  test('a browser bundle of the installed package leaves Dawn and node: modules out', async () => {
-    writeFileSync(join(consumer, 'web.js'), "import * as ax from 'axonic';\nexport const f = ax.jit((x) => x.mul(2));\n");
+  test('a browser bundle of the installed package (axonic and axonic/runtime) leaves Dawn and node: modules out', async () => {
+    writeFileSync(
+      join(consumer, 'web.js'),
+      "import * as ax from 'axonic';\nimport { loadArtifact } from 'axonic/runtime';\nexport const f = ax.jit((x) => x.mul(2));\nexport { loadArtifact };\n",
+    );
     const result = await esbuild.build({ entryPoints: ['web.js'], absWorkingDir: consumer, bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
     const text = result.outputFiles[0].text;
     expect(text).not.toMatch(/from\s*["'](node:|webgpu)/);
