@@ -1,11 +1,17 @@
 /**
  * `npm run build:web`: the library bundled for the web with esbuild (examples/browser/dist/axonic.js
- * and runtime.js, sharing one chunk, so `axonic` and `axonic/runtime` share one device), and the
- * page, which imports the library by name. `npm run browser` also serves the page.
+ * and runtime.js, sharing one chunk, so `axonic` and `axonic/runtime` share one device), the
+ * page, which imports the library by name, and the AOT artifact of tiny.axon that the page runs
+ * (with its forward graph as text IR, for the page's own check). `npm run browser` also serves it.
  */
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { printGraph } from '../../src/ir/index.ts';
+import { buildArtifact, writeArtifact } from '../../src/lang/artifact.ts';
+import { lowerModelFile } from '../../src/lang/compile.ts';
+import { ARTIFACT } from './checks.ts';
 import { serveStatic } from './serve.ts';
 
 export const PAGE_DIR = dirname(fileURLToPath(import.meta.url));
@@ -36,9 +42,17 @@ const libraryByName: esbuild.Plugin = {
   },
 };
 
+/** Where the page finds the artifact (as `axonic compile` would write it) and the forward graph's text IR. */
+export const ARTIFACT_DIR = join(OUT, 'artifact');
+export const FORWARD_IR = join(OUT, 'artifact-forward.ir');
+
 export async function bundleWeb(): Promise<void> {
   await esbuild.build({ ...common, entryPoints: { axonic: 'src/index.ts', runtime: 'runtime/index.ts' }, splitting: true });
   await esbuild.build({ ...common, entryPoints: { page: 'examples/browser/main.ts' }, plugins: [libraryByName] });
+  const model = lowerModelFile(resolve(PAGE_DIR, ARTIFACT.model));
+  await writeArtifact(ARTIFACT_DIR, await buildArtifact(model));
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(FORWARD_IR, printGraph(model.forward.graph, { locations: false }));
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -43,3 +43,10 @@ export const CHECKS: readonly Check[] = [
     inputs: () => [grid([8, 32], 9, 0.5), grid([32, 32], 10, 0.25), grid([8, 32], 11)],
   },
 ];
+
+/** The AOT artifact the page runs through axonic/runtime: examples/browser/tiny.axon, compiled by `npm run build:web`. */
+export const ARTIFACT = {
+  model: 'tiny.axon',
+  about: 'the forward schedule of tiny.axon (linear 16 tanh, linear 3, softmax), compiled ahead of time',
+  input: (): HostTensor => grid([5, 4], 31),
+};

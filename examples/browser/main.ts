@@ -1,12 +1,13 @@
 /**
  * The browser page: trains a small MLP with the builder API on navigator.gpu, drawing the loss
- * as it falls, then runs the checks (a jit function, a grad, a 50-step loop) and shows their
- * numbers. Everything it computes is left on `window.axonic` for the test to compare with the
+ * as it falls, then runs the checks (a jit function, a grad, a 50-step loop, an AOT artifact
+ * through axonic/runtime) and shows their numbers. Everything it computes is left on `window.axonic` for the test to compare with the
  * reference interpreter.
  */
 import * as ax from '../../src/index.ts';
+import { ArtifactModel, loadArtifact, type ArtifactSource } from '../../runtime/index.ts';
 import { drawLossChart } from './chart.ts';
-import { CHECKS } from './checks.ts';
+import { ARTIFACT, CHECKS } from './checks.ts';
 import { initialParams, STEPS, trainingData, trainStep, type Params } from './train.ts';
 
 export interface PageResults {
@@ -79,6 +80,42 @@ async function runChecks(): Promise<void> {
   }
 }
 
+/** An artifact's files over HTTP, relative to `base`. */
+function fetched(base: URL): ArtifactSource {
+  return {
+    where: base.pathname,
+    read: async (path) => {
+      const response = await fetch(new URL(path, base));
+      if (!response.ok) throw new Error(`HTTP ${response.status} for ${path}`);
+      return new Uint8Array(await response.arrayBuffer());
+    },
+  };
+}
+
+/**
+ * The AOT artifact through axonic/runtime alone: load (manifest, WGSL, safetensors, all checked),
+ * run the forward schedule, and compare with the reference interpreter on the forward graph's text IR.
+ */
+async function runArtifact(): Promise<void> {
+  const started = performance.now();
+  const artifact = await loadArtifact(fetched(new URL('./dist/artifact/', location.href)));
+  const model = await ArtifactModel.create(artifact);
+  const x = ARTIFACT.input();
+  const outputs = await model.run('forward', { x });
+  const names = Object.keys(outputs);
+  const values = await Promise.all(names.map(async (n) => Array.from(await outputs[n].data())));
+  const ms = performance.now() - started;
+  results.checks.artifact = { shapes: names.map((n) => [...outputs[n].shape]), values, ms };
+  const graph = ax.parseGraph(await (await fetch('./dist/artifact-forward.ir')).text());
+  const byName = new Map(artifact.params.map((p) => [p.name, p.tensor]));
+  const inputs = artifact.manifest.schedules.forward.inputs.map((p) => (p.role === 'param' ? byName.get(p.name)! : x));
+  const reference = ax.evaluate(graph, inputs);
+  const error = Math.max(...reference.map((r, i) => scaledError(values[i], r.data)));
+  const kernels = artifact.manifest.schedules.forward.program.kernels.length;
+  show('artifact', `${artifact.manifest.model} from ${artifact.manifest.source} (${kernels} WGSL kernels, ${artifact.params.length} parameters): ` +
+    `out f32[${outputs[names[0]].shape}] = ${values[0].slice(0, 3).map((v) => v.toPrecision(5)).join(', ')}, …; ${error.toExponential(1)} from f64; ${ms.toFixed(0)} ms`);
+}
+
 async function main(): Promise<void> {
   try {
     const backend = await ax.getBackend();
@@ -88,6 +125,7 @@ async function main(): Promise<void> {
     if (backend.kind !== 'webgpu') throw new Error('this browser offers no WebGPU adapter (Chromium: --enable-unsafe-webgpu)');
     await train();
     await runChecks();
+    await runArtifact();
     results.state = 'done';
   } catch (e) {
     results.error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

@@ -17,8 +17,8 @@ const PLAN_PASSES = PASSES.slice(0, PASSES.findIndex((p) => p.name === 'merge-di
 
 /** `axonic dot`: a graph (or its fused kernel plan) in Graphviz's DOT language; `dot -Tsvg` renders it. */
 export function runDot(o: DotOptions): number {
-  const graph = graphFrom(o);
-  let text = graphToDot(graph);
+  const { graph, inputNames } = graphFrom(o);
+  let text = graphToDot(graph, { inputNames });
   if (o.plan) {
     const stage = runStages(graph, DEFAULT_LIMITS, { debug: 0 }, PLAN_PASSES);
     if (stage.kind !== 'plan') throw new Error(`the plan passes ended at the ${stage.kind} stage`);

@@ -7,10 +7,14 @@ export interface ExportOnnxCommand extends GraphSource {
   readonly output?: string;
 }
 
-/** `axonic export-onnx`: the ONNX model of a graph; every graph input is a model input. */
+/**
+ * `axonic export-onnx`: the ONNX model of a graph. A model file's parameters (its initial values)
+ * become initializers and its inputs keep their names; every input of an IR file is a model input.
+ */
 export function runExportOnnx(o: ExportOnnxCommand): number {
   if (!o.output) throw new AxonicError('export-onnx writes a binary file: give -o MODEL.onnx');
-  const model = graphToOnnx(graphFrom(o));
+  const { graph, inputNames, outputNames, params } = graphFrom(o);
+  const model = graphToOnnx(graph, { inputNames, outputNames, initializers: params });
   const bytes = encodeModel(model);
   writeFileSync(o.output, bytes);
   const { input, output } = model.graph;

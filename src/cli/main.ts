@@ -19,12 +19,14 @@ commands:
       --print-after-all  print the IR or plan after every pass
       --wgsl          print the generated WGSL kernels
   info                print the WebGPU adapter axonic runs on, and its limits
-  dot [FILE.ir]       print the graph (of FILE, or of --example NAME) in Graphviz's DOT language:
+  dot [FILE]          print the graph of FILE (.ir, or .axon: the model's forward pass), or of
+                      --example NAME, in Graphviz's DOT language:
                       ops, values with their types, regions of loop/cond/custom_vjp as clusters
       --plan          draw the fused kernel plan instead (kernels, buffers, dispatches, loops)
       -o FILE.dot     write it to FILE.dot; render with \`dot -Tsvg FILE.dot -o FILE.svg\`
-  export-onnx [FILE.ir] -o MODEL.onnx
-                      write the ONNX model (opset 18) of FILE, or of --example NAME
+  export-onnx [FILE] -o MODEL.onnx
+                      write the ONNX model (opset 18) of FILE or --example NAME; a model
+                      file's parameters are initializers (their initial values)
   help                print this message
 `;
 

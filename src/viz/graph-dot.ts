@@ -12,9 +12,10 @@ const REGION = { style: 'rounded,dashed', color: '#6b7280' } as const;
 /**
  * A graph IR drawn for Graphviz: ops as boxes, graph inputs and results as ellipses, each value
  * an edge labelled with its name and type (%3: f32[N,10]), as the text IR numbers them. The regions
- * of loop, cond and custom_vjp are clusters, entered from their op by a dashed edge.
+ * of loop, cond and custom_vjp are clusters, entered from their op by a dashed edge. Graph inputs
+ * are labelled with `inputNames` where given (a model file's ports).
  */
-export function graphToDot(g: Graph): string {
+export function graphToDot(g: Graph, options: { readonly inputNames?: readonly string[] } = {}): string {
   const w = new DotWriter(g.name);
   const valueNames = new Map<Value, string>();
   const producers = new Map<Value, string>();
@@ -28,11 +29,11 @@ export function graphToDot(g: Graph): string {
   const uses = (v: Value, to: string) => w.edge(producers.get(v)!, to, { label: label(v) });
 
   /** Draws a graph's inputs, nodes and results; returns the id of its first drawn node. */
-  const body = (graph: Graph, resultLabel: string): string => {
-    const inputIds = graph.inputs.map((v) => {
+  const body = (graph: Graph, resultLabel: string, inputNames?: readonly string[]): string => {
+    const inputIds = graph.inputs.map((v, i) => {
       const id = `v${nodes++}`;
       define(v, id);
-      w.node(id, { ...INPUT, label: label(v) });
+      w.node(id, { ...INPUT, label: inputNames?.[i] ? `${inputNames[i]}\n${label(v)}` : label(v) });
       return id;
     });
     const opIds = graph.nodes.map((n) => op(n));
@@ -57,6 +58,6 @@ export function graphToDot(g: Graph): string {
     return id;
   };
 
-  body(g, 'return');
+  body(g, 'return', options.inputNames);
   return w.text();
 }

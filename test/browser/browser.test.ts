@@ -1,13 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as ax from '../../src/index.ts';
 import { flatten } from '../../src/builder/tree.ts';
 import type { HostTensor } from '../../src/ir/index.ts';
-import { bundleWeb, PAGE_DIR } from '../../examples/browser/bundle.ts';
-import { CHECKS } from '../../examples/browser/checks.ts';
+import { ARTIFACT_DIR, bundleWeb, PAGE_DIR } from '../../examples/browser/bundle.ts';
+import { ARTIFACT, CHECKS } from '../../examples/browser/checks.ts';
+import { lowerModelFile } from '../../src/lang/compile.ts';
+import { decodeSafetensors } from '../../runtime/index.ts';
 import type { PageResults } from '../../examples/browser/main.ts';
 import { serveStatic, type StaticServer } from '../../examples/browser/serve.ts';
 import { initialParams, STEPS, trainingData, trainStep } from '../../examples/browser/train.ts';
@@ -64,6 +66,18 @@ describe('the browser page, on Chromium headless with WebGPU', () => {
       expect(page.shapes).toEqual(expected.map((t) => t.shape));
       expected.forEach((t, i) => expect(maxRelError(page.values[i], t.data), `${c.name} output ${i}`).toBeLessThanOrEqual(TOLERANCE));
     });
+
+  test(`artifact: ${ARTIFACT.about}, run through axonic/runtime, within ${TOLERANCE} of the reference interpreter`, () => {
+    const page = results.checks.artifact;
+    expect(page, 'the page ran no artifact').toBeDefined();
+    const model = lowerModelFile(resolve(PAGE_DIR, ARTIFACT.model));
+    const stored = decodeSafetensors(readFileSync(join(ARTIFACT_DIR, 'params.safetensors'))).tensors;
+    const byName = new Map(stored.map((t) => [t.name, t.tensor]));
+    const inputs = model.forward.inputs.map((p) => (p.kind === 'param' ? byName.get(p.name)! : ARTIFACT.input()));
+    const expected = ax.evaluate(model.forward.graph, inputs);
+    expect(page.shapes).toEqual(expected.map((t) => t.shape));
+    expected.forEach((t, i) => expect(maxRelError(page.values[i], t.data), `artifact output ${i}`).toBeLessThanOrEqual(TOLERANCE));
+  });
 
   test(`training: the loss of each of ${STEPS} steps matches the reference's, and falls`, async () => {
     const cpu: ax.Backend = { kind: 'cpu', reason: 'the reference interpreter, for the browser test' };

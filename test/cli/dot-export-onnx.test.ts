@@ -5,9 +5,14 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import * as ax from '../../src/index.ts';
 import { graphToDot } from '../../src/viz/graph-dot.ts';
-import { ortSession } from '../onnx/run-ort.ts';
+import { lowerModelFile } from '../../src/lang/compile.ts';
+import { decodeModel } from '../../src/onnx/index.ts';
+import { maxRelError } from '../helpers/compare.ts';
+import { values } from '../onnx/cases.ts';
+import { ortSession, runOrt } from '../onnx/run-ort.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+const MODEL_FILE = join(ROOT, 'examples/browser/tiny.axon');
 const dir = mkdtempSync(join(tmpdir(), 'axonic-dot-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -52,6 +57,13 @@ describe('axonic dot', () => {
     expect(svg).toContain('loop 10 times');
   });
 
+  test('draws a model file (.axon): its forward pass, inputs labelled with their names', async () => {
+    const r = await axonic('dot', MODEL_FILE);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('label="hidden.weights\\n%0: f32[4,16]"');
+    expect(render(r.stdout)).toContain('hidden.weights');
+  });
+
   test('custom_vjp and cond regions are clusters, one per region', () => {
     const ste = ax.customVjp((x: T) => ax.sign(x), (_x, _y, g) => g);
     const graph = ax.trace((x: T) => ax.cond(x.sum().gt(0), (v: T) => ste(v), (v: T) => v.neg(), x), ax.spec('f32', [3]));
@@ -70,6 +82,21 @@ describe('axonic export-onnx', () => {
     expect(existsSync(file)).toBe(true);
     const session = await ortSession(readFileSync(file));
     expect(session.inputNames).toEqual(['input_0', 'input_1', 'input_2', 'input_3', 'input_4']);
+  });
+
+  test("a model file exports its forward pass, parameters as initializers, and agrees with axonic's reference", async () => {
+    const file = join(dir, 'tiny.onnx');
+    const r = await axonic('export-onnx', MODEL_FILE, '-o', file);
+    expect(r.code, r.stderr).toBe(0);
+    const bytes = readFileSync(file);
+    const { graph } = decodeModel(bytes);
+    expect(graph.initializer.map((t) => t.name)).toEqual(['hidden.weights', 'hidden.bias', 'out.weights', 'out.bias']);
+    expect(graph.input.map((i) => i.name)).toEqual(['x']);
+    const model = lowerModelFile(MODEL_FILE);
+    const x = values('f32', [6, 4], 40);
+    const [expected] = ax.evaluate(model.forward.graph, [...model.initialParams(), x]);
+    const [actual] = await runOrt(await ortSession(bytes), [x]);
+    expect(maxRelError(actual.data, expected.data)).toBeLessThanOrEqual(1e-5);
   });
 
   test('without -o it says what to give', async () => {
