@@ -85,9 +85,9 @@ export function graphToOnnx(graph: Graph, options: GraphToOnnxOptions = {}): Mod
   const initializers: TensorMsg[] = [];
   for (const [i, value] of initial) {
     const t = graph.inputs[i]?.type;
-    if (!t) throw new OnnxExportError('input', `initializer for input ${i}, but the graph has ${graph.inputs.length} inputs`);
+    if (!t) throw new OnnxExportError('graph input', `initializer for input ${i}, but the graph has ${graph.inputs.length} inputs`);
     if (t.dtype !== value.dtype || t.shape.length !== value.shape.length || t.shape.some((d, k) => d !== value.shape[k]))
-      throw new OnnxExportError('input', `initializer ${inputNames[i]} is ${value.dtype}[${value.shape}], the input is ${t.dtype}[${t.shape}]`);
+      throw new OnnxExportError('graph input', `initializer ${inputNames[i]} is ${value.dtype}[${value.shape}], the input is ${t.dtype}[${t.shape}]`);
     initializers.push(tensorMsg(value.dtype, value.shape, value.data, inputNames[i]));
   }
   const fed = graph.inputs.map((v, i) => [i, v] as const).filter(([i]) => !initial.has(i));

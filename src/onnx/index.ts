@@ -30,7 +30,7 @@ async function valuesOf(leaf: unknown, path: string): Promise<InitializerValue |
   if (isHostTensor(leaf)) return leaf;
   if (typeof leaf === 'number') return { dtype: 'f32', shape: [], data: [leaf] };
   if (typeof leaf === 'boolean') return { dtype: 'bool', shape: [], data: [leaf ? 1 : 0] };
-  throw new OnnxExportError('input', `argument ${path} is not a spec, an array or a number`);
+  throw new OnnxExportError('graph input', `argument ${path} is not a spec, an array or a number`);
 }
 
 /**
