@@ -16,13 +16,13 @@ export interface DotOptions extends GraphSource {
 const PLAN_PASSES = PASSES.slice(0, PASSES.findIndex((p) => p.name === 'merge-dispatches') + 1);
 
 /** `axonic dot`: a graph (or its fused kernel plan) in Graphviz's DOT language; `dot -Tsvg` renders it. */
-export function runDot(o: DotOptions): number {
-  const { graph, inputNames } = graphFrom(o);
-  let text = graphToDot(graph, { inputNames });
+export async function runDot(o: DotOptions): Promise<number> {
+  const { graph, inputNames, outputNames } = graphFrom(o);
+  let text = graphToDot(graph, { inputNames, outputNames });
   if (o.plan) {
     const stage = runStages(graph, DEFAULT_LIMITS, { debug: 0 }, PLAN_PASSES);
     if (stage.kind !== 'plan') throw new Error(`the plan passes ended at the ${stage.kind} stage`);
-    text = planToDot(stage.lowered);
+    text = planToDot(stage.lowered, { inputNames, outputNames });
   }
   if (o.output) writeFileSync(o.output, text);
   else process.stdout.write(text);

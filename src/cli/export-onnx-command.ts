@@ -1,18 +1,16 @@
 import { writeFileSync } from 'node:fs';
-import { AxonicError } from '../ir/errors.ts';
 import { encodeModel, graphToOnnx, ONNX_OPSET } from '../onnx/index.ts';
 import { graphFrom, type GraphSource } from './graph-source.ts';
 
 export interface ExportOnnxCommand extends GraphSource {
-  readonly output?: string;
+  readonly output: string;
 }
 
 /**
  * `axonic export-onnx`: the ONNX model of a graph. A model file's parameters (its initial values)
- * become initializers and its inputs keep their names; every input of an IR file is a model input.
+ * become initializers and its ports keep their names; every input of an IR file is a model input.
  */
-export function runExportOnnx(o: ExportOnnxCommand): number {
-  if (!o.output) throw new AxonicError('export-onnx writes a binary file: give -o MODEL.onnx');
+export async function runExportOnnx(o: ExportOnnxCommand): Promise<number> {
   const { graph, inputNames, outputNames, params } = graphFrom(o);
   const model = graphToOnnx(graph, { inputNames, outputNames, initializers: params });
   const bytes = encodeModel(model);

@@ -54,12 +54,16 @@ export function entryMethods(instance: ModelInstance): string[] {
 
 /**
  * Declares the model's parameters by use: runs every entry method once on a zephyr skeleton and
- * on inputs of the declared types; each layer's first call records its parameters' shapes.
+ * on inputs of the declared types; each layer's first call records its parameters' shapes
+ * (`param` members are declared whether or not a method reads them).
  * Parameters are ordered by member, in declaration order, then as each layer declared them.
  */
 export function declareParams(instance: ModelInstance, methods: readonly string[] = entryMethods(instance)): ParamInfo[] {
   const recorder = new Recorder();
   withNewTrace((ctx) => {
+    // A `param` member states its shape: it is a parameter even where no method reads it.
+    const members = instance.envFor(recorder.root);
+    for (const m of instance.decl.members) if (m.kind === 'param') members.lookup(m.name.name);
     for (const name of methods) {
       const types = instance.entryTypes(name);
       const args = types.map((t) => new Tensor(ctx, ctx.builder.input(t)));

@@ -84,7 +84,7 @@ export class ModelInstance {
     if (!m.init) return { type, init: initializerBase };
     const v = this.evaluator.eval(m.init, env);
     if (v instanceof Initializer) return { type, init: v.make };
-    if (typeof v === 'number') return { type, init: (_k, s) => ax.full(s, v) };
+    if (typeof v === 'number') return { type, init: (_k, s) => ax.full(s, v, 'f32') };
     if (Array.isArray(v) || isHostTensor(v)) {
       const host = Array.isArray(v) ? listToHost(v, file, m.init.span, 'f32') : v;
       if (formatShape(host.shape) !== formatShape(shape))

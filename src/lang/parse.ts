@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as ohm from 'ohm-js';
 import type * as A from './ast.ts';
+import { Diagnostic, LangError } from './diagnostics.ts';
 import { syntaxError } from './syntax-errors.ts';
 import type { SourceFile } from './source.ts';
 
@@ -17,7 +18,30 @@ export function axonicGrammar(): ohm.Grammar {
 export function parseModule(file: SourceFile): A.ModuleAst {
   const match = axonicGrammar().match(file.text);
   if (match.failed()) throw syntaxError(file, match);
-  return astSemantics()(match).ast() as A.ModuleAst;
+  parsing = file;
+  try {
+    return astSemantics()(match).ast() as A.ModuleAst;
+  } finally {
+    parsing = undefined;
+  }
+}
+
+/** The file being turned into an AST, for the one check the grammar cannot make. */
+let parsing: SourceFile | undefined;
+
+/**
+ * A '(' or '[' that starts a line continues the expression above as a call or an index, which is
+ * rarely what was meant (a block's value `(a, b)` after a statement): say so, and how to write either.
+ */
+function sameLine(callee: N, open: N, what: 'call' | 'index'): void {
+  const between = open.source.sourceString.slice(callee.source.endIdx, open.source.startIdx);
+  if (!between.includes('\n') || !parsing) return;
+  const at = open.source.startIdx;
+  throw new LangError([
+    new Diagnostic('syntax', `this '${what === 'call' ? '(' : '['}' starts a line, so it ${what === 'call' ? 'calls' : 'indexes'} the expression on the line above`, parsing, { start: at, end: at + 1 }, {
+      help: `to start a new expression here, end the line above with ';'; to ${what === 'call' ? 'call' : 'index'} it, move the '${what === 'call' ? '(' : '['}' up to that line`,
+    }),
+  ]);
 }
 
 type N = ohm.Node;
@@ -72,7 +96,7 @@ function astSemantics(): ohm.Semantics {
     Block(_lb, stmts, result, _rb) {
       return { kind: 'block', stmts: stmts.children.map((s) => s.ast()), result: result.ast(), span: span(this) };
     },
-    Stmt(_let, pattern, _eq, value) {
+    Stmt(_let, pattern, _eq, value, _semicolon) {
       const p = pattern.ast() as { names: A.Ident[]; tuple: boolean };
       return { ...p, value: value.ast(), span: span(this) };
     },
@@ -157,13 +181,15 @@ function astSemantics(): ohm.Semantics {
     PowExpr_pow(l, op, r) {
       return binary('**', l, op, r, this);
     },
-    PostfixExpr_call(callee, _lp, args, _rp) {
+    PostfixExpr_call(callee, lp, args, _rp) {
+      sameLine(callee, lp, 'call');
       return { kind: 'call', callee: callee.ast(), args: list(args), span: span(this) };
     },
     PostfixExpr_member(object, _dot, name) {
       return { kind: 'member', object: object.ast(), name: ident(name), span: span(this) };
     },
-    PostfixExpr_index(object, _lb, items, _rb) {
+    PostfixExpr_index(object, lb, items, _rb) {
+      sameLine(object, lb, 'index');
       return { kind: 'index', object: object.ast(), items: list(items), span: span(this) };
     },
     Arg_keyword(name, _eq, value) {

@@ -16,7 +16,9 @@ export function syntaxError(file: SourceFile, match: FailedMatchResult): LangErr
   const expected = describeExpected(failures.filter((f) => !f.isFluffy()));
   const found = foundAt(file.text, at);
   const message = expected ? `expected ${expected}, found ${found.text}` : `unexpected ${found.text}`;
-  return new LangError([new Diagnostic('syntax', message, file, found.span, { help: hintFor(file.text, found.span.start, found.text, expected) })]);
+  const opener = CLOSERS.some((c) => c !== ',' && expected.includes(`'${c}'`)) ? innermostOpen(file.text, found.span.start) : undefined;
+  const notes = opener === undefined ? [] : [{ message: `the '${file.text[opener]}' it would close`, file, span: { start: opener, end: opener + 1 } }];
+  return new LangError([new Diagnostic('syntax', message, file, found.span, { notes, help: hintFor(file.text, found.span.start, found.text, expected) })]);
 }
 
 interface Failure {
@@ -93,6 +95,15 @@ function foundAt(text: string, from: number): { text: string; span: { start: num
 
 function hintFor(text: string, at: number, found: string, expected: string): string | undefined {
   const before = text.slice(0, at).replace(/\s+$/, '');
+  if (found === "'}'" && expected.includes('an expression')) {
+    const lines = before.split('\n');
+    for (let i = lines.length - 1; i > 0 && i > lines.length - 8; i--) {
+      const line = lines[i].trim();
+      const above = lines[i - 1].replace(/#.*$/, '').trimEnd();
+      if (/^[([]/.test(line) && /[\w)\]]$/.test(above))
+        return `line ${i + 1} starts with '${line[0]}', which continues line ${i} as a call or index: end line ${i} with ';'`;
+    }
+  }
   if (found === "'='" && /\btrain\b[\s\S]*\{[^}]*$/.test(before))
     return 'train settings are written without "=": loss mse(y, forward(x)), steps 100';
   if (found.startsWith('the keyword') && expected.includes('a name')) return `${found.slice(4)} is reserved: choose another name`;
@@ -103,6 +114,21 @@ function hintFor(text: string, at: number, found: string, expected: string): str
 }
 
 const OPENERS: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
+
+/** The offset of the innermost bracket still open at `at` (outside strings and comments). */
+function innermostOpen(text: string, at: number): number | undefined {
+  const open: number[] = [];
+  for (let i = 0; i < at; i++) {
+    const ch = text[i];
+    if (ch === '#') while (i < at && text[i] !== '\n') i++;
+    else if (ch === '"') {
+      i++;
+      while (i < at && text[i] !== '"' && text[i] !== '\n') i++;
+    } else if (OPENERS[ch]) open.push(i);
+    else if (ch === ')' || ch === ']' || ch === '}') open.pop();
+  }
+  return open[open.length - 1];
+}
 const CLOSING: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 
 /**

@@ -13,9 +13,15 @@ const REGION = { style: 'rounded,dashed', color: '#6b7280' } as const;
  * A graph IR drawn for Graphviz: ops as boxes, graph inputs and results as ellipses, each value
  * an edge labelled with its name and type (%3: f32[N,10]), as the text IR numbers them. The regions
  * of loop, cond and custom_vjp are clusters, entered from their op by a dashed edge. Graph inputs
- * are labelled with `inputNames` where given (a model file's ports).
+ * and results are labelled with their names where given (a model file's ports).
  */
-export function graphToDot(g: Graph, options: { readonly inputNames?: readonly string[] } = {}): string {
+export interface DotNames {
+  /** The name of each input of the top graph (a model file's ports). */
+  readonly inputNames?: readonly string[];
+  readonly outputNames?: readonly string[];
+}
+
+export function graphToDot(g: Graph, options: DotNames = {}): string {
   const w = new DotWriter(g.name);
   const valueNames = new Map<Value, string>();
   const producers = new Map<Value, string>();
@@ -29,7 +35,8 @@ export function graphToDot(g: Graph, options: { readonly inputNames?: readonly s
   const uses = (v: Value, to: string) => w.edge(producers.get(v)!, to, { label: label(v) });
 
   /** Draws a graph's inputs, nodes and results; returns the id of its first drawn node. */
-  const body = (graph: Graph, resultLabel: string, inputNames?: readonly string[]): string => {
+  const body = (graph: Graph, resultLabel: string, names: DotNames = {}): string => {
+    const { inputNames, outputNames } = names;
     const inputIds = graph.inputs.map((v, i) => {
       const id = `v${nodes++}`;
       define(v, id);
@@ -39,7 +46,9 @@ export function graphToDot(g: Graph, options: { readonly inputNames?: readonly s
     const opIds = graph.nodes.map((n) => op(n));
     const result = `r${nodes++}`;
     w.node(result, { ...RESULT, label: resultLabel });
-    graph.outputs.forEach((v) => uses(v, result));
+    graph.outputs.forEach((v, i) =>
+      outputNames?.[i] ? w.edge(producers.get(v)!, result, { label: `${outputNames[i]} = ${label(v)}` }) : uses(v, result),
+    );
     return inputIds[0] ?? opIds[0] ?? result;
   };
 
@@ -58,6 +67,6 @@ export function graphToDot(g: Graph, options: { readonly inputNames?: readonly s
     return id;
   };
 
-  body(g, 'return', options.inputNames);
+  body(g, 'return', options);
   return w.text();
 }

@@ -2,6 +2,7 @@ import { formatShape, formatType } from '../ir/shape.ts';
 import type { KernelPlan, LoweredProgram, PlanStep } from '../../passes/kernel-plan.ts';
 import { outputSpace } from '../../passes/kernel-plan.ts';
 import { DotWriter } from './dot-text.ts';
+import type { DotNames } from './graph-dot.ts';
 
 const BUFFER_FILL = { input: '#dbeafe', const: '#fef3c7', temp: '#ffffff' } as const;
 const OUTPUT_FILL = '#dcfce7';
@@ -28,7 +29,7 @@ function anchorLine(plan: KernelPlan): string {
  * state drawn as dashed init/next edges. Draw the plan before memory planning: there each buffer
  * is one value, so the picture is the dataflow.
  */
-export function planToDot(p: LoweredProgram): string {
+export function planToDot(p: LoweredProgram, names: DotNames = {}): string {
   const w = new DotWriter(p.name);
   const declared = new Set<number>();
   const outputs = new Set(p.outputs);
@@ -42,7 +43,11 @@ export function planToDot(p: LoweredProgram): string {
     const b = byId.get(id);
     const kind = b?.kind ?? 'temp';
     const fill = outputs.has(id) ? OUTPUT_FILL : BUFFER_FILL[kind];
-    const role = outputs.has(id) ? `output ${p.outputs.indexOf(id)}` : kind === 'input' ? `input ${p.inputs.indexOf(id)}` : kind;
+    const port = (list: readonly number[], given: readonly string[] | undefined, what: string) => {
+      const i = list.indexOf(id);
+      return given?.[i] ? `${what} ${given[i]}` : `${what} ${i}`;
+    };
+    const role = outputs.has(id) ? port(p.outputs, names.outputNames, 'output') : kind === 'input' ? port(p.inputs, names.inputNames, 'input') : kind;
     w.node(name, { shape: 'ellipse', style: 'filled', fillcolor: fill, label: `${name}: ${b ? formatType(b) : '?'}\n${role}` });
     return name;
   };

@@ -99,9 +99,9 @@ describe('axonic export-onnx', () => {
     expect(maxRelError(actual.data, expected.data)).toBeLessThanOrEqual(1e-5);
   });
 
-  test('without -o it says what to give', async () => {
+  test('without -o it is a usage error that names the option', async () => {
     const r = await axonic('export-onnx', '--example', 'mlp');
-    expect(r.code).toBe(1);
-    expect(r.stderr).toBe('axonic: export-onnx writes a binary file: give -o MODEL.onnx\n');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/required option '-o, --output <file>' not specified/);
   });
 });
