@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The axonic CLI runs from TypeScript sources through tsx's loader (no build step).
+// The CLI from a checkout: runs the TypeScript sources through tsx's loader (no build step).
+// The installed package runs dist/src/cli/bin.js instead (package.json `bin`).
 import { register } from 'tsx/esm/api';
 
 register();

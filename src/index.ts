@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * axonic's public API: `import * as ax from 'axonic'`. Write functions over traced Tensors with
  * the ax functions (NumPy/JAX names in camelCase), then `ax.jit` them or `ax.trace` them to IR.

@@ -43,6 +43,24 @@ function stackOf(depth: number): string {
  * (Formatting the source-mapped stack costs tens of microseconds per node: fine for tracing.)
  */
 export function callSite(): SourceLoc | undefined {
+  if (sourceOverride.length) return sourceOverride[sourceOverride.length - 1];
   // Composite functions nest several library frames above the user's frame.
   return userFrame(stackOf(64));
+}
+
+/** Locations that stand for the user's call site while a frontend (the model language) builds ops. */
+const sourceOverride: SourceLoc[] = [];
+
+/**
+ * Runs `body` with `loc` as the call site of every op it builds: a frontend that lowers another
+ * language through the builder API (src/lang) points nodes and shape errors at its own source
+ * rather than at a stack frame.
+ */
+export function atSourceLocation<T>(loc: SourceLoc, body: () => T): T {
+  sourceOverride.push(loc);
+  try {
+    return body();
+  } finally {
+    sourceOverride.pop();
+  }
 }

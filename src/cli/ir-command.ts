@@ -3,6 +3,7 @@ import { formatLowered } from '../../passes/kernel-plan.ts';
 import { PASSES, PASSES_BY_NAME, runStages, type Pass, type Stage } from '../../passes/manager.ts';
 import { DEFAULT_LIMITS, parseGraph, printGraph, verifyGraph, type Graph } from '../ir/index.ts';
 import { EXAMPLES } from '../../examples/ir-examples.ts';
+import { graphFrom } from './graph-source.ts';
 
 export interface IrOptions {
   file?: string;
@@ -14,6 +15,11 @@ export interface IrOptions {
   after?: string;
   printAfterAll: boolean;
   wgsl: boolean;
+  /** For .axon files: the model and the schedule (forward, backward, train_step) to print. */
+  model?: string;
+  schedule?: string;
+  /** Print `@file:line:col` locations (default true). */
+  locations?: boolean;
 }
 
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : s + '\n');
@@ -25,7 +31,9 @@ export async function runIr(o: IrOptions): Promise<number> {
     return 0;
   }
   let graph: Graph;
-  if (o.text !== undefined) {
+  if (o.file?.endsWith('.axon')) {
+    graph = graphFrom({ file: o.file, model: o.model, schedule: o.schedule }).graph;
+  } else if (o.text !== undefined) {
     graph = parseGraph(o.text, o.file);
     verifyGraph(graph);
   } else {
@@ -54,8 +62,9 @@ export async function runIr(o: IrOptions): Promise<number> {
     }
     passes = passes.slice(0, stop + 1);
   }
+  const print = (g: Graph) => printGraph(g, { locations: o.locations ?? true });
   if (!o.passes && !o.after && !o.printAfterAll && !o.wgsl) {
-    out(printGraph(graph));
+    out(print(graph));
     return 0;
   }
   if (o.wgsl && !o.passes && !o.after) {
@@ -64,14 +73,14 @@ export async function runIr(o: IrOptions): Promise<number> {
     return 0;
   }
   const stage = runStages(graph, DEFAULT_LIMITS, { debug: 0 }, passes, (pass, s) => {
-    if (o.printAfterAll) out(`// after ${pass.name}\n${formatStage(s)}`);
+    if (o.printAfterAll) out(`// after ${pass.name}\n${formatStage(s, print)}`);
   });
-  if (!o.printAfterAll) out(formatStage(stage));
+  if (!o.printAfterAll) out(formatStage(stage, print));
   return 0;
 }
 
-function formatStage(s: Stage): string {
-  if (s.kind === 'graph') return printGraph(s.graph);
+function formatStage(s: Stage, print: (g: Graph) => string): string {
+  if (s.kind === 'graph') return print(s.graph);
   if (s.kind === 'plan') return formatLowered(s.lowered);
   return s.program.kernels.map((k) => `// ${k.name}\n${k.wgsl}`).join('\n');
 }

@@ -2,7 +2,7 @@ import { abs as absOf, clip, less, greaterEqual, maximum, minimum, where, add, t
 import { identity as straightThrough, sign, type Unary } from './vjp.ts';
 
 /** Heaviside step with H(0) = 1 (decision D-PN-5); NaN stays NaN. */
-function heaviside(x: Tensor): Tensor {
+export function heaviside(x: Tensor): Tensor {
   return where(greaterEqual(x, 0), 1, where(less(x, 0), 0, x));
 }
 
