@@ -36,6 +36,11 @@ export class ArtifactModel {
     const short = (Object.keys(artifact.manifest.limits) as (keyof KernelLimits)[]).filter(
       (k) => k !== 'adapterKind' && typeof b.limits[k] === 'number' && (b.limits[k] as number) < (artifact.manifest.limits[k] as number),
     );
+    if (artifact.manifest.limits.subgroups === true && b.limits.subgroups !== true)
+      throw new ArtifactError(
+        'the artifact was compiled for an adapter with subgroups and this one has none; ' +
+          'compile the model again for this adapter (axonic compile --limits device) or for the portable defaults',
+      );
     if (short.length)
       throw new ArtifactError(
         `this adapter offers less than the artifact was compiled for: ${short.map((k) => `${k} ${b.limits[k]} < ${artifact.manifest.limits[k]}`).join(', ')}; ` +

@@ -90,10 +90,13 @@ export async function buildArtifact(model: LoweredModel, options: ArtifactOption
 
 const port = (p: EntryGraph['inputs'][number]): PortInfo => ({ name: p.name, role: p.kind, dtype: p.type.dtype, shape: [...p.type.shape] });
 
-/** Only the numeric limits codegen reads (adapterKind tunes kernels, it is not a requirement). */
+/**
+ * What the kernels require of a device: the numeric limits codegen reads, and subgroups where
+ * they use them (adapterKind and measured matmul winners tune kernels; they are not requirements).
+ */
 function limitsOf(l: KernelLimits): KernelLimits {
-  const { adapterKind: _kind, ...numeric } = l;
-  return numeric;
+  const { adapterKind: _kind, matmulTuning: _tuning, subgroups, ...numeric } = l;
+  return subgroups ? { ...numeric, subgroups } : numeric;
 }
 
 async function programManifest(p: Program, schedule: string, put: (path: string, text: string) => Promise<{ file: string; sha256: string }>): Promise<ProgramManifest> {

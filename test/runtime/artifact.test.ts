@@ -4,6 +4,8 @@ import { compileProgram } from '../../passes/compile.ts';
 import { loadArtifact, type ArtifactSource } from '../../runtime/artifact/load.ts';
 import { ArtifactError } from '../../runtime/artifact/validate.ts';
 import { sha256 } from '../../runtime/artifact/words.ts';
+import { ArtifactModel } from '../../runtime/artifact/model.ts';
+import { gpuBackend } from '../helpers/gpu.ts';
 import { decodeSafetensors, encodeSafetensors } from '../../runtime/safetensors.ts';
 import { DEFAULT_LIMITS } from '../../src/ir/index.ts';
 import { buildArtifact } from '../../src/lang/artifact.ts';
@@ -64,6 +66,15 @@ describe('AOT artifacts', () => {
     expect({ ...loaded, kernels: [] }).toEqual({ ...forward, kernels: [] });
     expect(a.params.map((p) => Array.from(p.tensor.data))).toEqual(model.initialParams().map((t) => Array.from(t.data)));
     expect(a.data.map((d) => d.name)).toEqual(['x', 'y']);
+  });
+
+  test('kernels compiled with subgroups are refused on a device without them, saying what to do', async () => {
+    expect(manifest().limits.subgroups).toBeUndefined();
+    const a = await loadArtifact(source(withManifest((m) => (m.limits.subgroups = true))));
+    const gpu = await gpuBackend();
+    await expect(ArtifactModel.create(a, { ...gpu, limits: { ...gpu.limits, subgroups: false } })).rejects.toThrow(
+      /compiled for an adapter with subgroups and this one has none; compile the model again/,
+    );
   });
 
   test('a corrupted kernel file is refused', async () => {
