@@ -281,7 +281,13 @@ export class Executable {
             this.copy(bufs[map[step.init[i]]], bufs[map[step.stateIn[i]]], state.bytes[step.init[i]]);
           const even = step.childContexts[2 * ctx];
           const odd = step.childContexts[2 * ctx + 1];
-          for (let t = 0; t < step.trips; t++) this.encodeSteps(step.body, t & 1 ? odd : even, state);
+          for (let t = 0; t < step.trips; t++) {
+            const child = t & 1 ? odd : even;
+            const slice = step.reverse ? step.trips - 1 - t : t;
+            if (step.xsSlice.length) this.copySlices(step.xsStacked, map, step.xsSlice, this.plan.contextMaps[child], slice, true, state);
+            this.encodeSteps(step.body, child, state);
+            if (step.ysSlice.length) this.copySlices(step.ysStacked, map, step.ysSlice, this.plan.contextMaps[child], slice, false, state);
+          }
           const final = step.trips & 1 ? step.stateOut : step.stateIn;
           for (let i = 0; i < final.length; i++)
             this.copy(bufs[map[final[i]]], bufs[map[step.results[i]]], state.bytes[final[i]]);
@@ -341,11 +347,26 @@ export class Executable {
     return group;
   }
 
+  /**
+   * A scan trip's slice copies: slice k of each stacked buffer into its per-trip buffer
+   * (`into` true, before the body), or each per-trip buffer into slice k (after it).
+   */
+  private copySlices(
+    stacked: Int32Array, outer: Int32Array, slices: Int32Array, inner: Int32Array, k: number, into: boolean, state: BindingState,
+  ): void {
+    for (let i = 0; i < slices.length; i++) {
+      const bytes = state.bytes[slices[i]];
+      const [whole, part] = [this.bufs[outer[stacked[i]]], this.bufs[inner[slices[i]]]];
+      if (into) this.copy(whole, part, bytes, k * bytes, 0);
+      else this.copy(part, whole, bytes, 0, k * bytes);
+    }
+  }
+
   /** Copies must sit outside compute passes: ends the open pass (the next dispatch opens one). */
-  private copy(from: GPUBuffer, to: GPUBuffer, bytes: number): void {
-    if (from === to || bytes === 0) return;
+  private copy(from: GPUBuffer, to: GPUBuffer, bytes: number, fromOffset = 0, toOffset = 0): void {
+    if ((from === to && fromOffset === toOffset) || bytes === 0) return;
     this.endPass();
-    this.encoder!.copyBufferToBuffer(from, 0, to, 0, bytes);
+    this.encoder!.copyBufferToBuffer(from, fromOffset, to, toOffset, bytes);
   }
 
   private endPass(): void {

@@ -26,6 +26,12 @@ export type PlanStep =
       readonly stateIn: Int32Array;
       readonly stateOut: Int32Array;
       readonly results: Int32Array;
+      /** A scan's slices (see LoopStep): stacked and per-trip buffer indices, pairwise. */
+      readonly xsStacked: Int32Array;
+      readonly xsSlice: Int32Array;
+      readonly ysSlice: Int32Array;
+      readonly ysStacked: Int32Array;
+      readonly reverse: boolean;
       readonly body: readonly PlanStep[];
       /** Child context of iteration parity p inside context c, at index 2c + p. */
       readonly childContexts: number[];
@@ -102,11 +108,24 @@ export function planProgram(program: Program, limits: KernelLimits): ProgramPlan
             stateIn: indices(s.stateIn, at),
             stateOut: indices(s.stateOut, at),
             results: indices(s.results, at),
+            xsStacked: indices((s.xs ?? []).map((p) => p.stacked), at),
+            xsSlice: indices((s.xs ?? []).map((p) => p.slice), at),
+            ysSlice: indices((s.ys ?? []).map((p) => p.slice), at),
+            ysStacked: indices((s.ys ?? []).map((p) => p.stacked), at),
+            reverse: s.reverse ?? false,
             body: convert(s.body, `${at} body`),
             childContexts: [] as number[],
           };
           for (let i = 0; i < n; i++)
             for (const other of [loop.stateIn[i], loop.stateOut[i], loop.results[i]]) sameSizes(loop.init[i], other, at);
+          const stacks = (stacked: Int32Array, slice: Int32Array, what: string) =>
+            stacked.forEach((b, i) => {
+              const [whole, part] = [program.buffers[b], program.buffers[slice[i]]];
+              if (!sameSize(sizeOf(whole.shape), sizeOf([s.trips, ...part.shape])))
+                fail(`${at}: ${what} ${i}: buffer ${whole.id} [${whole.shape}] is not ${s.trips} slices of buffer ${part.id} [${part.shape}]`);
+            });
+          stacks(loop.xsStacked, loop.xsSlice, 'xs');
+          stacks(loop.ysStacked, loop.ysSlice, 'ys');
           return loop;
         }
       }

@@ -54,6 +54,8 @@ export type OpAttrs = { [K in UnaryOp | BinaryOp]: NoAttrs } & {
   constant: { shape: Shape; dtype: DType; value: readonly number[] };
   random_bits: { shape: Shape };
   loop: { trips: number; carried: number };
+  // lax.scan: `carried` initial values, then `scanned` stacked inputs (leading axis `length`), then constants.
+  scan: { length: number; carried: number; scanned: number; reverse: boolean };
   custom_vjp: NoAttrs;
   cond: NoAttrs;
 };

@@ -93,6 +93,22 @@ export interface LoopStep<S> {
   readonly stateOut: readonly number[];
   readonly results: readonly number[];
   readonly body: readonly S[];
+  /**
+   * A scan's per-trip slices. Before iteration t's body, slice k of each `xs[i].stacked` is copied
+   * into `xs[i].slice`; after it, each `ys[i].slice` is copied into slice k of `ys[i].stacked`,
+   * where k = t, or trips − 1 − t when `reverse`. A stacked buffer is [trips, ...slice shape]
+   * row-major, so slice k is the k-th contiguous run of the slice's size. The offsets are known
+   * when the trips are recorded, so each trip copies one slice: O(slice), not O(stack).
+   */
+  readonly xs?: readonly SliceCopy[];
+  readonly ys?: readonly SliceCopy[];
+  readonly reverse?: boolean;
+}
+
+/** One stacked buffer and the per-trip buffer that holds its current slice (see LoopStep). */
+export interface SliceCopy {
+  readonly stacked: number;
+  readonly slice: number;
 }
 
 /** The adapter limits that shape code generation (read from `device.limits`). */

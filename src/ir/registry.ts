@@ -10,6 +10,7 @@ import { loop } from './ops/loop.ts';
 import { broadcast_in_dim, pad, reshape, slice, transpose } from './ops/movement.ts';
 import { reduceOps } from './ops/reduce.ts';
 import { rev } from './ops/rev.ts';
+import { scan } from './ops/scan.ts';
 import { cast, select } from './ops/select-cast.ts';
 import { constant, iota, random_bits } from './ops/source.ts';
 import { unaryOps } from './ops/unary.ts';
@@ -36,6 +37,7 @@ export const OPS: OpTable = {
   constant,
   random_bits,
   loop,
+  scan,
   custom_vjp,
   cond,
 };

@@ -265,4 +265,23 @@ export const SHAPE_CASES: readonly GoldenCase[] = [
     ),
     after: lines('func @main(%0: f32[2], %1: f32[2]) -> (f32[2]) {', '  return %0', '}'),
   },
+  {
+    name: 'a scan of length zero yields its initial carry and empty stacks',
+    fires: ['scan-zero-length'],
+    before: lines(
+      'func @main(%0: f32[2], %1: f32[0,2]) -> (f32[2], f32[0,2]) {',
+      '  %2: f32[2], %3: f32[0,2] = scan[length=0, carried=1, scanned=1, reverse=false] %0, %1 body(%4: f32[2], %5: f32[2]) {',
+      '    %6: f32[2] = mul %4, %5',
+      '    yield %6, %6',
+      '  }',
+      '  return %2, %3',
+      '}',
+    ),
+    after: lines(
+      'func @main(%0: f32[2], %1: f32[0,2]) -> (f32[2], f32[0,2]) {',
+      '  %2: f32[0,2] = constant[shape=[0,2], dtype=f32, value=[0]]',
+      '  return %0, %2',
+      '}',
+    ),
+  },
 ];
