@@ -171,7 +171,8 @@ function formatSteps(steps: readonly PlanStep[], indent: string, out: string[]):
         const scanned =
           slices('xs', s.xs, (p) => `b${p.stacked}[t]->b${p.slice}`) +
           slices('ys', s.ys, (p) => `b${p.slice}->b${p.stacked}[t]`) +
-          (s.reverse ? ' reverse' : '');
+          (s.reverse ? ' reverse' : '') +
+          (s.until ? ` until !b${s.stateIn[s.until.flag]} (read every ${s.until.checkEvery})` : '');
         out.push(`${indent}loop ${s.trips} times: init [${list(s.init)}] ${state} results [${list(s.results)}]${scanned} {`);
         formatSteps(s.body, indent + '  ', out);
         out.push(`${indent}}`);

@@ -7,6 +7,7 @@ import { poolFor, type BufferPool } from './buffer-pool.ts';
 import { DeviceArray } from './device-array.ts';
 import { checkDevice, closeErrorScopes, openErrorScopes, type GpuBackend } from './device.ts';
 import { compileKernel, type CompiledKernel } from './pipelines.ts';
+import { ownArguments, recordInChunks, type ChunkHost } from './chunked-run.ts';
 import { planProgram, type PlanStep, type ProgramPlan } from './program-plan.ts';
 import { stats } from './stats.ts';
 import { uploadTensor } from './transfer.ts';
@@ -31,6 +32,8 @@ export class Executable {
   private pass: GPUComputePassEncoder | undefined;
   private boundPipeline: GPUComputePipeline | undefined;
   private isDisposed = false;
+  /** The last chunked run of this executable (see runInChunks): the next one starts after it. */
+  private chunked: Promise<unknown> = Promise.resolve();
   /** While `profile` runs: the query set each dispatch writes its start and end times into. */
   private timing: { readonly set: GPUQuerySet; readonly kernels: number[]; readonly capacity: number } | undefined;
 
@@ -66,6 +69,7 @@ export class Executable {
     if (this.isDisposed) throw new AxonicError('Executable.run after dispose(): create the executable again');
     checkDevice(this.backend);
     const state = this.stateFor(this.bindArguments(args, argNames));
+    if (this.plan.readsBack) return this.runInChunks(args, argNames, state);
     const scopes = openErrorScopes(this.backend.device);
     let outputs: DeviceArray[] = [];
     try {
@@ -96,6 +100,7 @@ export class Executable {
    */
   async profile(args: readonly Argument[], argNames?: readonly string[]): Promise<{ kernel: string; ms: number }[]> {
     const { device } = this.backend;
+    if (this.plan.readsBack) throw new AxonicError('Executable.profile does not time programs with a whileLoop (their runs submit in chunks)');
     if (!device.features.has('timestamp-query'))
       throw new DeviceError('Executable.profile needs the timestamp-query feature, which this adapter does not offer');
     const capacity = 2048; // WebGPU allows 4096 queries per set: two per dispatch.
@@ -185,10 +190,54 @@ export class Executable {
     );
   }
 
-  /** Frees cached temps and constants; pipelines stay cached for other executables. */
+  /**
+   * A run that reads a while loop's flag back between submissions. Copies of the arguments are
+   * taken now (the caller may dispose them before the run ends); then, after the previous
+   * chunked run of this executable (they share its temps), the steps are recorded and submitted
+   * a chunk at a time. The outputs are arrays whose values exist once the run has ended.
+   */
+  private runInChunks(args: readonly Argument[], argNames: readonly string[] | undefined, state: BindingState): DeviceArray[] {
+    const host = this.chunkHost();
+    const owned = ownArguments(host, args, argNames, state);
+    const job = this.chunked.then(() => recordInChunks(host, owned, state));
+    this.chunked = job.catch(() => undefined);
+    return Array.from(this.plan.outputs, (index, k) =>
+      DeviceArray.later(this.program.buffers[index].dtype, state.shapes[index], job.then((outputs) => outputs[k])),
+    );
+  }
+
+  /** What chunked-run.ts uses of this executable. */
+  private chunkHost(): ChunkHost {
+    return {
+      backend: this.backend,
+      program: this.program,
+      plan: this.plan,
+      pool: this.pool,
+      bufs: this.bufs,
+      consts: this.consts,
+      setEncoder: (encoder) => {
+        this.encoder = encoder;
+        this.pass = this.boundPipeline = undefined;
+      },
+      encoder: () => this.encoder!,
+      endPass: () => this.endPass(),
+      encodeSteps: (steps, ctx, state) => this.encodeSteps(steps, ctx, state),
+      copy: (from, to, bytes) => this.copy(from, to, bytes),
+      copySlices: (...a) => this.copySlices(...a),
+      inputBuffer: (arg, uploaded, name) => this.inputBuffer(arg, uploaded, name),
+      describe: () => this.describe(),
+    };
+  }
+
+  /** Frees cached temps and constants (after the chunked runs in flight); pipelines stay cached for other executables. */
   dispose(): void {
     if (this.isDisposed) return;
     this.isDisposed = true;
+    if (this.plan.readsBack) void this.chunked.then(() => this.release());
+    else this.release();
+  }
+
+  private release(): void {
     for (const s of this.states.values()) s.release();
     this.states.clear();
     this.lastState = undefined;
@@ -236,7 +285,9 @@ export class Executable {
     } else {
       if (this.states.size >= MAX_BINDING_STATES) {
         const [oldestKey, oldest] = this.states.entries().next().value!;
-        oldest.release();
+        // A chunked run in flight may still use the oldest temps: they go after it.
+        if (this.plan.readsBack) void this.chunked.then(() => oldest.release());
+        else oldest.release();
         this.states.delete(oldestKey);
       }
       state = new BindingState(key, this.program, this.plan, binding, this.backend, this.pool);

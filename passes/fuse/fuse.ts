@@ -3,6 +3,7 @@ import {
   type BufferDecl, type Graph, type KExpr, type KernelLimits, type LoopStep, type Node, type OpAttrs, type Shape,
   type TensorType, type Value,
 } from '../../src/ir/index.ts';
+import { isGuarded } from '../guard-while.ts';
 import { identityCoords, isExpressionNode, nodeExprAt, nodePreludes, splatLiteral } from '../kernel-exprs.ts';
 import { outputSpace, type KernelPlan, type LoweredProgram, type PlanStep } from '../kernel-plan.ts';
 import { programDims } from '../program-dims.ts';
@@ -214,7 +215,8 @@ class Scope {
     if (node.op === 'constant') return this.lowerConstant(node as Node<'constant'>);
     if (node.op === 'custom_vjp') throw new Error('fuse: custom_vjp must be inlined first (pass inline-custom-vjp)');
     if (node.op === 'cond') throw new Error('fuse: cond must be rewritten first (pass cond-to-select)');
-    if (node.op === 'loop' || node.op === 'scan') return this.lowerLoop(node as Node<'loop'> | Node<'scan'>);
+    if (node.op === 'loop' || node.op === 'scan' || node.op === 'while_loop')
+      return this.lowerLoop(node as Node<'loop'> | Node<'scan'> | Node<'while_loop'>);
     if (!this.lowering.fusing) for (const v of node.inputs) this.ensureBuffer(v);
     const kind = opDef(node.op).kernel.kind;
     if (kind === 'reduce') return this.lowerReduce(node);
@@ -347,17 +349,20 @@ class Scope {
   }
 
   /**
-   * A loop or scan: its body lowered as a scope of its own, run `trips` times by one LoopStep.
-   * Carried inputs read the ping-pong state and constants read the outer buffers directly; a
-   * scan's x_t is a buffer the runtime fills with slice t of xs before each trip, and each y_t
-   * is copied into slice t of its stack after it (see LoopStep).
+   * A loop, scan or (guarded) while_loop: its body lowered as a scope of its own, run by one
+   * LoopStep. Carried inputs read the ping-pong state and constants read the outer buffers
+   * directly; a scan's x_t is a buffer the runtime fills with slice t of xs before each trip, and
+   * each y_t is copied into slice t of its stack after it; a while_loop's last carried value is
+   * the flag the runtime reads between chunks (see LoopStep).
    */
-  private lowerLoop(node: Node<'loop'> | Node<'scan'>): void {
+  private lowerLoop(node: Node<'loop'> | Node<'scan'> | Node<'while_loop'>): void {
     const scan = isNodeOf(node, 'scan') ? node.attrs : undefined;
+    const until = isNodeOf(node, 'while_loop') ? node.attrs : undefined;
+    if (until && !isGuarded(node as Node<'while_loop'>)) throw new Error('fuse: a while_loop must be guarded first (pass guard-while)');
     const { carried } = node.attrs;
     const scanned = scan?.scanned ?? 0;
-    const trips = scan ? scan.length : (node.attrs as OpAttrs['loop']).trips;
-    const body = node.regions[0];
+    const trips = scan ? scan.length : until ? until.max_trips : (node.attrs as OpAttrs['loop']).trips;
+    const body = node.regions[until ? 1 : 0];
     const operands = node.inputs.map((v) => this.ensureBuffer(v));
     const g = this.lowering.newGroup('loop', [], node.op);
     for (const v of node.inputs) for (const d of this.depsOf(v)) g.deps.add(d);
@@ -394,14 +399,15 @@ class Scope {
     const step: LoopStep<PlanStep> = {
       kind: 'loop', trips, init: operands.slice(0, carried), stateIn, stateOut, results: results.slice(0, carried), body: steps,
     };
-    g.loopStep = !scan
-      ? step
-      : {
-          ...step,
-          xs: slices.map((slice, i) => ({ stacked: operands[carried + i], slice })),
-          ys: bodyOutputs.slice(carried).map((slice, j) => ({ slice, stacked: results[carried + j] })),
-          reverse: scan.reverse,
-        };
+    if (until) g.loopStep = { ...step, until: { flag: carried - 1, checkEvery: until.check_every } };
+    else if (!scan) g.loopStep = step;
+    else
+      g.loopStep = {
+        ...step,
+        xs: slices.map((slice, i) => ({ stacked: operands[carried + i], slice })),
+        ys: bodyOutputs.slice(carried).map((slice, j) => ({ slice, stacked: results[carried + j] })),
+        reverse: scan.reverse,
+      };
   }
 
   /** Buffers that the kernels and loops of this level write. */

@@ -255,6 +255,13 @@ export const NO_OP_RULES: readonly RewriteRule[] = [
     rewrite: (state) => state,
   }),
   rule({
+    name: 'while-zero-trips',
+    note: 'while_loop[max_trips=0](state..., constants...) -> state...',
+    root: 'while_loop',
+    match: ({ inputs, attrs: { max_trips, carried } }) => (max_trips === 0 ? inputs.slice(0, carried) : undefined),
+    rewrite: (state) => state,
+  }),
+  rule({
     name: 'scan-zero-length',
     note: 'scan[length=0](carry..., xs..., consts...) -> carry..., zeros[0,...]...',
     root: 'scan',

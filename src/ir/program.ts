@@ -103,6 +103,14 @@ export interface LoopStep<S> {
   readonly xs?: readonly SliceCopy[];
   readonly ys?: readonly SliceCopy[];
   readonly reverse?: boolean;
+  /**
+   * A while loop: `trips` is the most it runs. Carried value `flag` (an index into the state, a
+   * bool) says whether to go on; the runtime records `checkEvery` trips per submission and reads
+   * the flag between them, stopping once it is false. The body must leave the state unchanged
+   * once the flag is false (passes/guard-while.ts makes it so), so trips run past that point
+   * change nothing and the final state is exact.
+   */
+  readonly until?: { readonly flag: number; readonly checkEvery: number };
 }
 
 /** One stacked buffer and the per-trip buffer that holds its current slice (see LoopStep). */

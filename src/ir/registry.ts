@@ -14,6 +14,7 @@ import { scan } from './ops/scan.ts';
 import { cast, select } from './ops/select-cast.ts';
 import { constant, iota, random_bits } from './ops/source.ts';
 import { unaryOps } from './ops/unary.ts';
+import { while_loop } from './ops/while-loop.ts';
 
 /** The op registry: one entry per primitive (a missing entry is a type error). */
 export const OPS: OpTable = {
@@ -38,6 +39,7 @@ export const OPS: OpTable = {
   random_bits,
   loop,
   scan,
+  while_loop,
   custom_vjp,
   cond,
 };

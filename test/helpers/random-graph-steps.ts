@@ -297,6 +297,29 @@ const scan: Step = (gen) => {
   return gen.apply('scan', [...others.slice(0, carried), ...xs, ...others.slice(carried)], attrs, [region]) !== undefined;
 };
 
+/** A while_loop over up to two values and an i32 counter, with cond counter < K and a bound of its own. */
+const whileLoop: Step = (gen) => {
+  const chosen = shuffle(gen.c, gen.values).slice(0, gen.c.int(1, 2));
+  const carried = gen.c.int(1, chosen.length);
+  const counter = gen.splat('i32', [], 0);
+  if (!counter) return false;
+  const operands = [...chosen.slice(0, carried), counter, ...chosen.slice(carried)];
+  const cond = gen.nested();
+  const condIn = operands.map((v) => cond.input(v.type));
+  const limit = cond.splat('i32', [], cond.c.int(0, 4));
+  const go = limit && cond.apply1('lt', [condIn[carried], limit], {});
+  if (!go) return false;
+  const body = gen.nested();
+  const params = operands.map((v) => body.input(v.type));
+  const next = params.slice(0, carried).map((p) => sameTypeUpdate(body, p) ?? p);
+  const one = body.splat('i32', [], 1);
+  const count = one && body.apply1('add', [params[carried], one], {});
+  if (!count) return false;
+  const regions = [cond.b.build([go], 'cond'), body.b.build([...next, count], 'body')];
+  const attrs = { max_trips: gen.c.int(0, 4), check_every: gen.c.int(1, 3), carried: carried + 1 };
+  return gen.apply('while_loop', operands, attrs, regions) !== undefined;
+};
+
 /** A custom_vjp whose fwd updates its operands elementwise and whose bwd passes cotangents through. */
 const customVjp: Step = (gen) => {
   const chosen = shuffle(gen.c, gen.values).slice(0, gen.c.int(1, 2));
@@ -340,6 +363,7 @@ export const STEPS: { readonly [K in OpName]: Step } = {
   random_bits: randomBits,
   loop,
   scan,
+  while_loop: whileLoop,
   custom_vjp: customVjp,
   cond,
 };

@@ -10,6 +10,7 @@ import { SCAN_CASES } from './scan-cases.ts';
 import { SELECT_CAST_CASES } from './select-cast-cases.ts';
 import { SOURCE_CASES } from './source-cases.ts';
 import { UNARY_CASES } from './unary-cases.ts';
+import { WHILE_CASES } from './while-cases.ts';
 import { WINDOW_COND_CASES } from './window-cond-cases.ts';
 
 const TABLE: RefTable = {
@@ -22,6 +23,7 @@ const TABLE: RefTable = {
   ...SOURCE_CASES,
   ...LOOP_CASES,
   ...SCAN_CASES,
+  ...WHILE_CASES,
   ...WINDOW_COND_CASES,
 };
 

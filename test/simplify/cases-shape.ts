@@ -266,6 +266,25 @@ export const SHAPE_CASES: readonly GoldenCase[] = [
     after: lines('func @main(%0: f32[2], %1: f32[2]) -> (f32[2]) {', '  return %0', '}'),
   },
   {
+    name: 'a while_loop of at most zero trips yields its initial state',
+    fires: ['while-zero-trips'],
+    before: lines(
+      'func @main(%0: f32[2], %1: f32[2]) -> (f32[2]) {',
+      '  %2: f32[2] = while_loop[max_trips=0, check_every=4, carried=1] %0, %1 cond(%3: f32[2], %4: f32[2]) {',
+      '    %5: f32[] = reduce_sum[axes=[0], keepdims=false] %3',
+      '    %6: f32[] = constant[shape=[], dtype=f32, value=[1]]',
+      '    %7: bool[] = lt %5, %6',
+      '    yield %7',
+      '  } body(%8: f32[2], %9: f32[2]) {',
+      '    %10: f32[2] = mul %8, %9',
+      '    yield %10',
+      '  }',
+      '  return %2',
+      '}',
+    ),
+    after: lines('func @main(%0: f32[2], %1: f32[2]) -> (f32[2]) {', '  return %0', '}'),
+  },
+  {
     name: 'a scan of length zero yields its initial carry and empty stacks',
     fires: ['scan-zero-length'],
     before: lines(
