@@ -77,18 +77,31 @@ export async function acquireBackend(env: Env = nodeProcess()?.env ?? {}): Promi
   for (const name of REQUESTED_LIMITS) requiredLimits[name] = adapter.limits[name];
   let device: GPUDevice;
   try {
-    // Timestamps let Executable.profile time each dispatch; nothing else needs a feature.
+    // Timestamps let Executable.profile time each dispatch; subgroups speed up reductions.
     const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+    if (subgroupsAvailable(adapter, env)) requiredFeatures.push('subgroups' as GPUFeatureName);
     device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   } catch (e) {
     return noAdapter(`requestDevice failed: ${(e as Error).message}`, required);
   }
   watchHealth(device);
   const limits = {
-    ...(Object.fromEntries(KERNEL_LIMIT_NAMES.map((n) => [n, device.limits[n]])) as Omit<KernelLimits, 'adapterKind'>),
+    ...(Object.fromEntries(KERNEL_LIMIT_NAMES.map((n) => [n, device.limits[n]])) as Omit<KernelLimits, 'adapterKind' | 'subgroups'>),
     adapterKind: isSoftwareAdapter(adapter.info) ? 'software' : 'hardware',
+    subgroups: device.features.has('subgroups'),
   } satisfies KernelLimits;
   return { kind: 'webgpu', device, adapterName: adapterName(adapter.info), limits };
+}
+
+/**
+ * Subgroup kernels need the adapter's 'subgroups' feature and WGSL's subgroup_id built-ins;
+ * AXONIC_SUBGROUPS=0 turns them off (the shared-memory fallback).
+ */
+function subgroupsAvailable(adapter: GPUAdapter, env: Env): boolean {
+  if (env.AXONIC_SUBGROUPS === '0') return false;
+  const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu ?? dawnInstance;
+  const wgsl = (gpu as { wgslLanguageFeatures?: ReadonlySet<string> } | undefined)?.wgslLanguageFeatures;
+  return adapter.features.has('subgroups') && wgsl?.has('subgroup_id') === true;
 }
 
 async function requestAdapter(): Promise<GPUAdapter | null> {

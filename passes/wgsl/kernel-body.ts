@@ -25,7 +25,17 @@ export interface KernelBody {
   /** Module-scope declarations of its own: workgroup variables, functions. */
   readonly decls: readonly string[];
   readonly body: readonly string[];
+  /**
+   * Whether the body uses subgroup operations: it also reads `sg_size` (uniform), `sg_lane`,
+   * `sg_id` and `sg_count` (the subgroup built-ins), and the module enables subgroups.
+   */
+  readonly subgroups?: boolean;
 }
+
+const SUBGROUP_PARAMS = ', sg_size: u32, sg_lane: u32, sg_id: u32, sg_count: u32';
+const SUBGROUP_ARGS = ', gsg_size, gsg_lane, gsg_id, gsg_count';
+const SUBGROUP_BUILTINS =
+  ', @builtin(subgroup_size) gsg_size: u32, @builtin(subgroup_invocation_id) gsg_lane: u32, @builtin(subgroup_id) gsg_id: u32, @builtin(num_subgroups) gsg_count: u32';
 
 /** A plan's bound inputs as a body lists them, with the width each is read at. */
 export const bodyInputs = (plan: KernelPlan, width: (i: number) => BindingWidth): KernelBody['inputs'] =>
@@ -85,7 +95,7 @@ export function assemble(bodies: readonly KernelBody[], dims: readonly string[],
   const functions = bodies.map((b) => {
     const own = b.workgroup[0] * b.workgroup[1];
     const guard = own < size ? [`if (tid >= ${own}u) { return; }`] : [];
-    return `fn ${b.prefix}body(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>, tid: u32) {\n${indent(['_ = sizes;', ...guard, ...b.body]).join('\n')}\n}`;
+    return `fn ${b.prefix}body(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>, tid: u32${b.subgroups ? SUBGROUP_PARAMS : ''}) {\n${indent(['_ = sizes;', ...guard, ...b.body]).join('\n')}\n}`;
   });
   const call = (b: KernelBody, flat: string, offset: string): string[] => {
     const [x, y] = b.workgroup;
@@ -93,7 +103,7 @@ export function assemble(bodies: readonly KernelBody[], dims: readonly string[],
     const [gx, gy, gz] = b.grid.map((g) => sizeText(g, sizes));
     const w = offset === '0u' ? flat : `(${flat} - ${offset})`;
     const wid = isLinear(b) ? `vec3<u32>(${w}, 0u, 0u)` : `vec3<u32>(${w} % ${gx}, (${w} / ${gx}) % ${gy}, ${w} / (${gx} * ${gy}))`;
-    return [`${b.prefix}body(${wid}, vec3<u32>(${gx}, ${gy}, ${gz}), ${local}, gtid);`];
+    return [`${b.prefix}body(${wid}, vec3<u32>(${gx}, ${gy}, ${gz}), ${local}, gtid${b.subgroups ? SUBGROUP_ARGS : ''});`];
   };
   let main: string[];
   let dispatch: KernelDecl['dispatch'];
@@ -101,7 +111,7 @@ export function assemble(bodies: readonly KernelBody[], dims: readonly string[],
     // A grid body alone keeps its 3-D dispatch.
     const b = bodies[0];
     const [x, y] = b.workgroup;
-    main = [`${b.prefix}body(gwid, gnwg, vec3<u32>(gtid % ${x}u, gtid / ${x}u, 0u), gtid);`];
+    main = [`${b.prefix}body(gwid, gnwg, vec3<u32>(gtid % ${x}u, gtid / ${x}u, 0u), gtid${b.subgroups ? SUBGROUP_ARGS : ''});`];
     dispatch = { kind: 'grid', x: b.grid[0], y: b.grid[1], z: b.grid[2] };
     return {
       wgsl: module(sizes, bindings, helpers, bodies, functions, `@compute @workgroup_size(${x}, ${y})`, main),
@@ -132,13 +142,15 @@ function module(
   attribute: string,
   main: readonly string[],
 ): string {
+  const subgroups = bodies.some((b) => b.subgroups);
   const parts = [
+    subgroups ? 'enable subgroups;\nrequires subgroup_id;' : '',
     sizes.declaration,
     bindings.join('\n'),
     ...helpers,
     ...bodies.flatMap((b) => b.decls),
     ...functions,
-    `${attribute}\nfn main(${BUILTINS}) {\n${indent(main).join('\n')}\n}`,
+    `${attribute}\nfn main(${BUILTINS}${subgroups ? SUBGROUP_BUILTINS : ''}) {\n${indent(main).join('\n')}\n}`,
   ].filter((s) => s !== '');
   return parts.join('\n\n') + '\n';
 }

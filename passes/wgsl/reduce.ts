@@ -107,14 +107,38 @@ function treeBody(plan: ReducePlan, dims: readonly string[], limits: KernelLimit
   loop.push('}');
   const tail: string[] = [];
   p.store(tail, `${partial}[0]`, 'o');
+  const subgroups = limits.subgroups === true && ['f32', 'i32', 'u32'].includes(p.type);
   // The bounds check returns whole workgroups only (o is the same for all of a workgroup), so the
   // barriers stay in uniform control flow.
+  const head = ['let o = wid.x;', `if (o >= ${p.outputCount}) { return; }`, ...p.keptLets('o'), `var acc: ${p.type} = ${p.identity};`, ...loop];
+  if (subgroups) {
+    // A butterfly within each subgroup (with the kernel's own combiner, so NaN and signed zeros
+    // behave as everywhere else), then one invocation combines the subgroups' results in order.
+    const body = [
+      ...head,
+      'for (var d = 1u; d < sg_size; d = d << 1u) {',
+      `  acc = ${p.combine('acc', 'subgroupShuffleXor(acc, d)')};`,
+      '}',
+      `if (sg_lane == 0u) { ${partial}[sg_id] = acc; }`,
+      'workgroupBarrier();',
+      'if (tid == 0u) {',
+      `  var total = ${partial}[0];`,
+      `  for (var g = 1u; g < sg_count; g++) { total = ${p.combine('total', `${partial}[g]`)}; }`,
+      `  ${partial}[0] = total;`,
+      ...indent(tail),
+      '}',
+    ];
+    return bodyOf(plan, prefix, p, {
+      workgroup: [wg, 1],
+      barriers: true,
+      grid: linearGrid(countOf(p.keptShape, 1)),
+      decls: [`var<workgroup> ${partial}: array<${p.type}, ${wg}>;`],
+      body,
+      subgroups: true,
+    });
+  }
   const body = [
-    'let o = wid.x;',
-    `if (o >= ${p.outputCount}) { return; }`,
-    ...p.keptLets('o'),
-    `var acc: ${p.type} = ${p.identity};`,
-    ...loop,
+    ...head,
     `${partial}[tid] = acc;`,
     'workgroupBarrier();',
     `for (var s = ${wg / 2}u; s > 0u; s = s >> 1u) {`,

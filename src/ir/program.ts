@@ -133,6 +133,11 @@ export interface KernelLimits {
    * (lavapipe, SwiftShader) run a workgroup on one CPU thread and pay much per invocation.
    */
   readonly adapterKind?: 'software' | 'hardware';
+  /**
+   * Whether kernels may use subgroup operations: the device was created with the 'subgroups'
+   * feature and its WGSL has the subgroup_id built-ins. Off in DEFAULT_LIMITS (portable code).
+   */
+  readonly subgroups?: boolean;
 }
 
 /** WebGPU's guaranteed minimums: code generated for these runs on every adapter. */
