@@ -1,4 +1,4 @@
-import { GraphBuilder, inlineGraph, type Graph, type Node, type Value } from '../../src/ir/index.ts';
+import { GraphBuilder, inlineGraph, isNodeOf, type Graph, type Node, type Value } from '../../src/ir/index.ts';
 import { attrsKey } from './node-key.ts';
 import { rewriteGraph, SweepStats, type Engine } from './rewriter.ts';
 
@@ -6,7 +6,8 @@ import { rewriteGraph, SweepStats, type Engine } from './rewriter.ts';
  * Scans over the same operands whose bodies compute the same carry become one scan that stacks
  * the results of both. Reverse mode makes such pairs: the VJP of a scan runs a forward scan that
  * also stacks the carry entering each step, beside the original scan whose results the program
- * uses, and merging them runs the forward pass once. Whether the carries agree is decided by
+ * uses (or beside the loop whose VJP it is: a loop is a scan without xs and ys), and merging them
+ * runs the forward pass once. Whether the carries agree is decided by
  * simplifying both bodies together over shared inputs: they agree when common-subexpression
  * elimination makes each carry output the same value. Recurses into regions.
  */
@@ -24,10 +25,11 @@ export function mergeScans(g: Graph, engine: Engine): Graph {
   const scanAt = new Map<string, number>();
   for (let n of withRegions) {
     if (replaced.size && n.inputs.some((v) => replaced.has(v))) n = { ...n, inputs: n.inputs.map(get) };
-    if (n.op === 'scan') {
-      const key = `${attrsKey('scan', (n as Node<'scan'>).attrs)}(${n.inputs.map((v) => v.id).join(',')})`;
+    const scan = asScan(n);
+    if (scan) {
+      const key = `${attrsKey('scan', scan.attrs)}(${n.inputs.map((v) => v.id).join(',')})`;
       const at = scanAt.get(key);
-      const merged = at === undefined ? undefined : mergePair(nodes[at] as Node<'scan'>, n as Node<'scan'>, engine);
+      const merged = at === undefined ? undefined : mergePair(asScan(nodes[at])!, scan, engine);
       if (merged) {
         nodes[at!] = merged;
         n.outputs.slice(0, merged.attrs.carried).forEach((v, i) => replaced.set(v, merged.outputs[i]));
@@ -40,6 +42,14 @@ export function mergeScans(g: Graph, engine: Engine): Graph {
     nodes.push(n);
   }
   return changed ? { ...g, nodes, outputs: g.outputs.map(get) } : g;
+}
+
+/** A scan, or a loop as the scan it equals (no xs, no ys), so that a loop and its VJP's scan merge too. */
+function asScan(n: Node): Node<'scan'> | undefined {
+  if (isNodeOf(n, 'scan')) return n;
+  if (!isNodeOf(n, 'loop')) return undefined;
+  const { trips, carried } = n.attrs;
+  return { ...n, op: 'scan', attrs: { length: trips, carried, scanned: 0, reverse: false } } as Node<'scan'>;
 }
 
 /** One scan computing both: a's carry and ys, then b's ys; undefined when their carries may differ. */

@@ -61,6 +61,11 @@ describe('while loops on WebGPU: chunks of checkEvery trips, one flag read betwe
     got.forEach((g, k) => expect(Array.from(g).map((v, i) => Math.abs(v - expectedAll[k].data[i])).every((d) => d < 1e-5), `output ${k}`).toBe(true));
   });
 
+  it('runs eagerly outside jit (the eager op\'s array waits for the chunked run)', async () => {
+    const s = ax.whileLoop((x: T) => x.sum().lt(100), (x) => x.mul(2), ax.array([2, 9]), { maxTrips: 20 }) as unknown as DeviceArray;
+    expect(Array.from(await s.data())).toEqual([32, 144]);
+  });
+
   it('donates an argument to an output computed in place', async () => {
     const f = (x: T) => [counted(3)(x).x, x.mul(3)];
     const g = ax.jit(f, { backend: gpu, donateArgnums: [0] });

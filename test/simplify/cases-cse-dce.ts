@@ -200,6 +200,33 @@ export const CSE_DCE_CASES: readonly GoldenCase[] = [
     ),
   },
   {
+    name: 'a loop merges with a scan over its operands that computes the same carry (a loop is a scan without xs and ys)',
+    before: lines(
+      'func @main(%0: f32[2]) -> (f32[2], f32[3,2]) {',
+      '  %1: f32[2] = loop[trips=3, carried=1] %0 body(%2: f32[2]) {',
+      '    %3: f32[2] = tanh %2',
+      '    yield %3',
+      '  }',
+      '  %4: f32[2], %5: f32[3,2] = scan[length=3, carried=1, scanned=0, reverse=false] %0 body(%6: f32[2]) {',
+      '    %7: f32[2] = tanh %6',
+      '    yield %7, %6',
+      '  }',
+      '  %8: f32[2] = add %1, %4',
+      '  return %8, %5',
+      '}',
+    ),
+    after: lines(
+      'func @main(%0: f32[2]) -> (f32[2], f32[3,2]) {',
+      '  %1: f32[2], %2: f32[3,2] = scan[length=3, carried=1, scanned=0, reverse=false] %0 body(%3: f32[2]) {',
+      '    %4: f32[2] = tanh %3',
+      '    yield %4, %3',
+      '  }',
+      '  %5: f32[2] = add %1, %1',
+      '  return %5, %2',
+      '}',
+    ),
+  },
+  {
     name: 'scans whose carries differ, or that run the other way, do not merge',
     before: lines(
       'func @main(%0: f32[2], %1: f32[3,2]) -> (f32[2], f32[2], f32[2]) {',
