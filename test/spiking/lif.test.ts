@@ -110,7 +110,7 @@ const unrolledLoss = (spike: ax.surrogate.Surrogate) => (p: { w: T; v: T; r: T }
 
 describe('BPTT through a recurrent LIF layer', () => {
   const params = { w: randomTensor(2, [4, 6], -0.3, 0.9), v: randomTensor(3, [6, 6], -0.3, 0.3), r: randomTensor(4, [6, 2]) };
-  const x = randomTensor(5, [20, 3, 4], 0, 1);
+  const x = randomTensor(5, [12, 3, 4], 0, 1);
   const y = randomTensor(6, [3, 2]);
   const args = [params.w, params.v, params.r, x, y];
   const gradsOf = (loss: ReturnType<typeof layerLoss>) =>
