@@ -166,7 +166,14 @@ function formatSteps(steps: readonly PlanStep[], indent: string, out: string[]):
       case 'loop': {
         const list = (ids: readonly number[]) => ids.map((b) => `b${b}`).join(',');
         const state = `state [${list(s.stateIn)}] -> [${list(s.stateOut)}]`;
-        out.push(`${indent}loop ${s.trips} times: init [${list(s.init)}] ${state} results [${list(s.results)}] {`);
+        const slices = (name: string, pairs: LoopStep<PlanStep>['xs'], arrow: (p: { stacked: number; slice: number }) => string) =>
+          pairs?.length ? ` ${name} [${pairs.map(arrow).join(',')}]` : '';
+        const scanned =
+          slices('xs', s.xs, (p) => `b${p.stacked}[t]->b${p.slice}`) +
+          slices('ys', s.ys, (p) => `b${p.slice}->b${p.stacked}[t]`) +
+          (s.reverse ? ' reverse' : '') +
+          (s.until ? ` until !b${s.stateIn[s.until.flag]} (read every ${s.until.checkEvery})` : '');
+        out.push(`${indent}loop ${s.trips} times: init [${list(s.init)}] ${state} results [${list(s.results)}]${scanned} {`);
         formatSteps(s.body, indent + '  ', out);
         out.push(`${indent}}`);
         break;

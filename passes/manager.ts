@@ -8,6 +8,7 @@ import { donateInputs, planMemory } from './memory-plan.ts';
 import { mergeDispatches } from './merge-dispatches.ts';
 import { lowerGraph } from './lower.ts';
 import { condToSelect } from './cond-to-select.ts';
+import { guardWhileLoops } from './guard-while.ts';
 import { inlineCustomVjp } from './inline-calls.ts';
 import { simplifyGraph } from './simplify/index.ts';
 import { splitWide } from './split-wide.ts';
@@ -68,6 +69,8 @@ export const PASSES: readonly Pass[] = [
     },
   },
   { name: 'split-wide', from: 'graph', run: (s, ctx) => ({ kind: 'graph', graph: splitWide(graphOf(s), ctx.limits) }) },
+  // After simplify, so that the guarded form reaches fuse as written (see guard-while.ts).
+  { name: 'guard-while', from: 'graph', run: (s) => ({ kind: 'graph', graph: guardWhileLoops(graphOf(s)) }) },
   {
     // Partitions the graph into fused kernels (passes/fuse); `lower` is the one-kernel-per-primitive plan.
     name: 'fuse',

@@ -36,8 +36,11 @@ function access(step: PlanStep): { reads: number[]; writes: number[] } {
     case 'copy':
       return { reads: [step.from], writes: [step.to] };
     case 'loop': {
-      const reads = [...step.init];
-      const writes = [...step.stateIn, ...step.stateOut, ...step.results];
+      const reads = [...step.init, ...(step.xs ?? []).map((p) => p.stacked), ...(step.ys ?? []).map((p) => p.slice)];
+      const writes = [
+        ...step.stateIn, ...step.stateOut, ...step.results,
+        ...(step.xs ?? []).map((p) => p.slice), ...(step.ys ?? []).map((p) => p.stacked),
+      ];
       for (const s of step.body) {
         const a = access(s);
         reads.push(...a.reads);
@@ -194,6 +197,8 @@ function renameSteps(steps: readonly PlanStep[], map: ReadonlyMap<number, number
           stateIn: s.stateIn.map(r),
           stateOut: s.stateOut.map(r),
           results: s.results.map(r),
+          ...(s.xs ? { xs: s.xs.map((p) => ({ stacked: r(p.stacked), slice: r(p.slice) })) } : {}),
+          ...(s.ys ? { ys: s.ys.map((p) => ({ slice: r(p.slice), stacked: r(p.stacked) })) } : {}),
           body: renameSteps(s.body, map),
         };
     }
@@ -203,7 +208,7 @@ function renameSteps(steps: readonly PlanStep[], map: ReadonlyMap<number, number
 /**
  * Temporaries whose lifetimes do not overlap share a buffer of the same size. A buffer freed by
  * a step is reused only by a later step (one dispatch may not read and write one buffer), and
- * loop state, loop results and program outputs keep their own.
+ * loop state, loop results, a scan's slices and stacks, and program outputs keep their own.
  */
 function shareTemps(p: LoweredProgram): Map<number, number> {
   const pinned = new Set<number>(p.outputs);
@@ -220,6 +225,10 @@ function shareTemps(p: LoweredProgram): Map<number, number> {
         s.stateIn.forEach((b) => pinned.add(b));
         s.stateOut.forEach((b) => pinned.add(b));
         s.results.forEach((b) => pinned.add(b));
+        // A scan's slices are filled and read by copies at the ends of each trip (outside the body's
+        // steps), and its stacked results are written on every trip.
+        (s.xs ?? []).forEach((p) => pinned.add(p.slice));
+        (s.ys ?? []).forEach((p) => (pinned.add(p.slice), pinned.add(p.stacked)));
         const start = time++;
         const before = new Set(first.keys());
         walk(s.body);

@@ -76,7 +76,9 @@ export class DeviceArray {
     const a = new DeviceArray(undefined, dtype, shape);
     a.isComputed = false;
     let validated: Promise<void> = Promise.resolve();
-    a.computing = compute.then((source) => {
+    a.computing = compute.then(async (source) => {
+      // The source may itself be computed later (a run that reads back between submissions).
+      await DeviceArray.whenComputed([source]);
       validated = DeviceArray.ready([source]);
       a.takeOver(source);
     });

@@ -7,6 +7,7 @@ import { poolFor, type BufferPool } from './buffer-pool.ts';
 import { DeviceArray } from './device-array.ts';
 import { checkDevice, closeErrorScopes, openErrorScopes, type GpuBackend } from './device.ts';
 import { compileKernel, type CompiledKernel } from './pipelines.ts';
+import { ownArguments, recordInChunks, type ChunkHost } from './chunked-run.ts';
 import { planProgram, type PlanStep, type ProgramPlan } from './program-plan.ts';
 import { stats } from './stats.ts';
 import { uploadTensor } from './transfer.ts';
@@ -31,6 +32,8 @@ export class Executable {
   private pass: GPUComputePassEncoder | undefined;
   private boundPipeline: GPUComputePipeline | undefined;
   private isDisposed = false;
+  /** The last chunked run of this executable (see runInChunks): the next one starts after it. */
+  private chunked: Promise<unknown> = Promise.resolve();
   /** While `profile` runs: the query set each dispatch writes its start and end times into. */
   private timing: { readonly set: GPUQuerySet; readonly kernels: number[]; readonly capacity: number } | undefined;
 
@@ -66,6 +69,7 @@ export class Executable {
     if (this.isDisposed) throw new AxonicError('Executable.run after dispose(): create the executable again');
     checkDevice(this.backend);
     const state = this.stateFor(this.bindArguments(args, argNames));
+    if (this.plan.readsBack) return this.runInChunks(args, argNames, state);
     const scopes = openErrorScopes(this.backend.device);
     let outputs: DeviceArray[] = [];
     try {
@@ -96,6 +100,7 @@ export class Executable {
    */
   async profile(args: readonly Argument[], argNames?: readonly string[]): Promise<{ kernel: string; ms: number }[]> {
     const { device } = this.backend;
+    if (this.plan.readsBack) throw new AxonicError('Executable.profile does not time programs with a whileLoop (their runs submit in chunks)');
     if (!device.features.has('timestamp-query'))
       throw new DeviceError('Executable.profile needs the timestamp-query feature, which this adapter does not offer');
     const capacity = 2048; // WebGPU allows 4096 queries per set: two per dispatch.
@@ -185,10 +190,54 @@ export class Executable {
     );
   }
 
-  /** Frees cached temps and constants; pipelines stay cached for other executables. */
+  /**
+   * A run that reads a while loop's flag back between submissions. Copies of the arguments are
+   * taken now (the caller may dispose them before the run ends); then, after the previous
+   * chunked run of this executable (they share its temps), the steps are recorded and submitted
+   * a chunk at a time. The outputs are arrays whose values exist once the run has ended.
+   */
+  private runInChunks(args: readonly Argument[], argNames: readonly string[] | undefined, state: BindingState): DeviceArray[] {
+    const host = this.chunkHost();
+    const owned = ownArguments(host, args, argNames, state);
+    const job = this.chunked.then(() => recordInChunks(host, owned, state));
+    this.chunked = job.catch(() => undefined);
+    return Array.from(this.plan.outputs, (index, k) =>
+      DeviceArray.later(this.program.buffers[index].dtype, state.shapes[index], job.then((outputs) => outputs[k])),
+    );
+  }
+
+  /** What chunked-run.ts uses of this executable. */
+  private chunkHost(): ChunkHost {
+    return {
+      backend: this.backend,
+      program: this.program,
+      plan: this.plan,
+      pool: this.pool,
+      bufs: this.bufs,
+      consts: this.consts,
+      setEncoder: (encoder) => {
+        this.encoder = encoder;
+        this.pass = this.boundPipeline = undefined;
+      },
+      encoder: () => this.encoder!,
+      endPass: () => this.endPass(),
+      encodeSteps: (steps, ctx, state) => this.encodeSteps(steps, ctx, state),
+      copy: (from, to, bytes) => this.copy(from, to, bytes),
+      copySlices: (...a) => this.copySlices(...a),
+      inputBuffer: (arg, uploaded, name) => this.inputBuffer(arg, uploaded, name),
+      describe: () => this.describe(),
+    };
+  }
+
+  /** Frees cached temps and constants (after the chunked runs in flight); pipelines stay cached for other executables. */
   dispose(): void {
     if (this.isDisposed) return;
     this.isDisposed = true;
+    if (this.plan.readsBack) void this.chunked.then(() => this.release());
+    else this.release();
+  }
+
+  private release(): void {
     for (const s of this.states.values()) s.release();
     this.states.clear();
     this.lastState = undefined;
@@ -236,7 +285,9 @@ export class Executable {
     } else {
       if (this.states.size >= MAX_BINDING_STATES) {
         const [oldestKey, oldest] = this.states.entries().next().value!;
-        oldest.release();
+        // A chunked run in flight may still use the oldest temps: they go after it.
+        if (this.plan.readsBack) void this.chunked.then(() => oldest.release());
+        else oldest.release();
         this.states.delete(oldestKey);
       }
       state = new BindingState(key, this.program, this.plan, binding, this.backend, this.pool);
@@ -281,7 +332,13 @@ export class Executable {
             this.copy(bufs[map[step.init[i]]], bufs[map[step.stateIn[i]]], state.bytes[step.init[i]]);
           const even = step.childContexts[2 * ctx];
           const odd = step.childContexts[2 * ctx + 1];
-          for (let t = 0; t < step.trips; t++) this.encodeSteps(step.body, t & 1 ? odd : even, state);
+          for (let t = 0; t < step.trips; t++) {
+            const child = t & 1 ? odd : even;
+            const slice = step.reverse ? step.trips - 1 - t : t;
+            if (step.xsSlice.length) this.copySlices(step.xsStacked, map, step.xsSlice, this.plan.contextMaps[child], slice, true, state);
+            this.encodeSteps(step.body, child, state);
+            if (step.ysSlice.length) this.copySlices(step.ysStacked, map, step.ysSlice, this.plan.contextMaps[child], slice, false, state);
+          }
           const final = step.trips & 1 ? step.stateOut : step.stateIn;
           for (let i = 0; i < final.length; i++)
             this.copy(bufs[map[final[i]]], bufs[map[step.results[i]]], state.bytes[final[i]]);
@@ -341,11 +398,26 @@ export class Executable {
     return group;
   }
 
+  /**
+   * A scan trip's slice copies: slice k of each stacked buffer into its per-trip buffer
+   * (`into` true, before the body), or each per-trip buffer into slice k (after it).
+   */
+  private copySlices(
+    stacked: Int32Array, outer: Int32Array, slices: Int32Array, inner: Int32Array, k: number, into: boolean, state: BindingState,
+  ): void {
+    for (let i = 0; i < slices.length; i++) {
+      const bytes = state.bytes[slices[i]];
+      const [whole, part] = [this.bufs[outer[stacked[i]]], this.bufs[inner[slices[i]]]];
+      if (into) this.copy(whole, part, bytes, k * bytes, 0);
+      else this.copy(part, whole, bytes, 0, k * bytes);
+    }
+  }
+
   /** Copies must sit outside compute passes: ends the open pass (the next dispatch opens one). */
-  private copy(from: GPUBuffer, to: GPUBuffer, bytes: number): void {
-    if (from === to || bytes === 0) return;
+  private copy(from: GPUBuffer, to: GPUBuffer, bytes: number, fromOffset = 0, toOffset = 0): void {
+    if ((from === to && fromOffset === toOffset) || bytes === 0) return;
     this.endPass();
-    this.encoder!.copyBufferToBuffer(from, 0, to, 0, bytes);
+    this.encoder!.copyBufferToBuffer(from, fromOffset, to, toOffset, bytes);
   }
 
   private endPass(): void {

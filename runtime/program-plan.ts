@@ -26,6 +26,17 @@ export type PlanStep =
       readonly stateIn: Int32Array;
       readonly stateOut: Int32Array;
       readonly results: Int32Array;
+      /** A scan's slices (see LoopStep): stacked and per-trip buffer indices, pairwise. */
+      readonly xsStacked: Int32Array;
+      readonly xsSlice: Int32Array;
+      readonly ysSlice: Int32Array;
+      readonly ysStacked: Int32Array;
+      readonly reverse: boolean;
+      /** A while loop's flag (an index into the state) and read-back interval; flag −1 for other loops. */
+      readonly flag: number;
+      readonly checkEvery: number;
+      /** Whether running this step reads a flag back, here or in a nested loop (so the run is asynchronous). */
+      readonly readsBack: boolean;
       readonly body: readonly PlanStep[];
       /** Child context of iteration parity p inside context c, at index 2c + p. */
       readonly childContexts: number[];
@@ -46,6 +57,8 @@ export interface ProgramPlan {
   readonly outputDirect: readonly boolean[];
   /** Per output position: the input position whose (donated) buffer it was computed in, or -1. */
   readonly outputDonor: readonly number[];
+  /** Whether a run reads flags back between submissions (a while loop somewhere): it is asynchronous. */
+  readonly readsBack: boolean;
 }
 
 export function planProgram(program: Program, limits: KernelLimits): ProgramPlan {
@@ -102,11 +115,34 @@ export function planProgram(program: Program, limits: KernelLimits): ProgramPlan
             stateIn: indices(s.stateIn, at),
             stateOut: indices(s.stateOut, at),
             results: indices(s.results, at),
+            xsStacked: indices((s.xs ?? []).map((p) => p.stacked), at),
+            xsSlice: indices((s.xs ?? []).map((p) => p.slice), at),
+            ysSlice: indices((s.ys ?? []).map((p) => p.slice), at),
+            ysStacked: indices((s.ys ?? []).map((p) => p.stacked), at),
+            reverse: s.reverse ?? false,
+            flag: s.until?.flag ?? -1,
+            checkEvery: s.until?.checkEvery ?? 0,
+            readsBack: false,
             body: convert(s.body, `${at} body`),
             childContexts: [] as number[],
           };
+          loop.readsBack = s.until !== undefined || loop.body.some((b) => b.kind === 'loop' && b.readsBack);
+          if (s.until) {
+            const { flag, checkEvery } = s.until;
+            if (!(Number.isInteger(flag) && flag >= 0 && flag < n)) fail(`${at}: the until flag ${flag} is not a carried value`);
+            if (program.buffers[loop.stateIn[flag]].dtype !== 'bool') fail(`${at}: the until flag must be a bool state`);
+            if (!(Number.isInteger(checkEvery) && checkEvery >= 1)) fail(`${at}: checkEvery must be a positive integer, got ${checkEvery}`);
+          }
           for (let i = 0; i < n; i++)
             for (const other of [loop.stateIn[i], loop.stateOut[i], loop.results[i]]) sameSizes(loop.init[i], other, at);
+          const stacks = (stacked: Int32Array, slice: Int32Array, what: string) =>
+            stacked.forEach((b, i) => {
+              const [whole, part] = [program.buffers[b], program.buffers[slice[i]]];
+              if (!sameSize(sizeOf(whole.shape), sizeOf([s.trips, ...part.shape])))
+                fail(`${at}: ${what} ${i}: buffer ${whole.id} [${whole.shape}] is not ${s.trips} slices of buffer ${part.id} [${part.shape}]`);
+            });
+          stacks(loop.xsStacked, loop.xsSlice, 'xs');
+          stacks(loop.ysStacked, loop.ysSlice, 'ys');
           return loop;
         }
       }
@@ -132,7 +168,8 @@ export function planProgram(program: Program, limits: KernelLimits): ProgramPlan
     if (outputDonor.includes(d.input)) fail(`input ${d.input} is donated to two outputs`);
     outputDonor[d.output] = d.input;
   }
-  return { steps, contextMaps, inputs, outputs, outputDirect, outputDonor };
+  const readsBack = steps.some((s) => s.kind === 'loop' && s.readsBack);
+  return { steps, contextMaps, inputs, outputs, outputDirect, outputDonor, readsBack };
 }
 
 /** Creates the contexts of every loop reachable in context `ctx` (each parity of each loop). */

@@ -1,6 +1,6 @@
 import {
   bindDims, evalShape, formatShape, formatType, InputError, opDef,
-  type AttrKind, type DimBinding, type Graph, type HostTensor, type Node, type Value,
+  type AttrKind, type DimBinding, type Graph, type HostTensor, type Node, type Shape, type Value,
 } from '../src/ir/index.ts';
 
 /** Replaces symbolic dims in shape-valued attributes by their bound sizes. */
@@ -36,7 +36,10 @@ export function evaluate(g: Graph, inputs: readonly HostTensor[], binding?: DimB
   const dims = binding ?? bindInputs(g, inputs);
   const env = new Map<Value, HostTensor>();
   g.inputs.forEach((v, i) => env.set(v, inputs[i]));
-  const ctx = { evalGraph: (body: Graph, args: readonly HostTensor[]) => evaluate(body, args, dims) };
+  const ctx = {
+    evalGraph: (body: Graph, args: readonly HostTensor[]) => evaluate(body, args, dims),
+    concreteShape: (shape: Shape) => evalShape(shape, dims),
+  };
   for (const node of g.nodes) {
     const args = node.inputs.map((v) => env.get(v)!);
     const results = opDef(node.op).evalRef(args, concreteAttrs(node, dims) as never, ctx, node.regions);

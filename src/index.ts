@@ -5,6 +5,7 @@
  */
 export * from './builder/index.ts';
 export * as surrogate from './nn/surrogates/index.ts';
+export * as spiking from './nn/spiking/index.ts';
 export {
   AxonicError, ShapeError, ParseError, VerifyError, InputError, LimitError, DeviceError,
   printGraph, parseGraph, verifyGraph, hostTensor, formatType, formatShape,

@@ -1,7 +1,9 @@
 import {
-  acc, atCoords, coerce, delinearize, LimitError, linearize, load, opDef, rewriteExpr, u32, visitExpr,
-  type BufferDecl, type Graph, type KExpr, type KernelLimits, type Node, type Shape, type TensorType, type Value,
+  acc, atCoords, coerce, delinearize, isNodeOf, LimitError, linearize, load, opDef, rewriteExpr, u32, visitExpr,
+  type BufferDecl, type Graph, type KExpr, type KernelLimits, type LoopStep, type Node, type OpAttrs, type Shape,
+  type TensorType, type Value,
 } from '../../src/ir/index.ts';
+import { isGuarded } from '../guard-while.ts';
 import { identityCoords, isExpressionNode, nodeExprAt, nodePreludes, splatLiteral } from '../kernel-exprs.ts';
 import { outputSpace, type KernelPlan, type LoweredProgram, type PlanStep } from '../kernel-plan.ts';
 import { programDims } from '../program-dims.ts';
@@ -213,7 +215,8 @@ class Scope {
     if (node.op === 'constant') return this.lowerConstant(node as Node<'constant'>);
     if (node.op === 'custom_vjp') throw new Error('fuse: custom_vjp must be inlined first (pass inline-custom-vjp)');
     if (node.op === 'cond') throw new Error('fuse: cond must be rewritten first (pass cond-to-select)');
-    if (node.op === 'loop') return this.lowerLoop(node as Node<'loop'>);
+    if (node.op === 'loop' || node.op === 'scan' || node.op === 'while_loop')
+      return this.lowerLoop(node as Node<'loop'> | Node<'scan'> | Node<'while_loop'>);
     if (!this.lowering.fusing) for (const v of node.inputs) this.ensureBuffer(v);
     const kind = opDef(node.op).kernel.kind;
     if (kind === 'reduce') return this.lowerReduce(node);
@@ -345,17 +348,32 @@ class Scope {
     this.forms.set(out, { kind: 'member', group: g, expr: acc(out.type.dtype) });
   }
 
-  private lowerLoop(node: Node<'loop'>): void {
-    const { trips, carried } = node.attrs;
-    const body = node.regions[0];
+  /**
+   * A loop, scan or (guarded) while_loop: its body lowered as a scope of its own, run by one
+   * LoopStep. Carried inputs read the ping-pong state and constants read the outer buffers
+   * directly; a scan's x_t is a buffer the runtime fills with slice t of xs before each trip, and
+   * each y_t is copied into slice t of its stack after it; a while_loop's last carried value is
+   * the flag the runtime reads between chunks (see LoopStep).
+   */
+  private lowerLoop(node: Node<'loop'> | Node<'scan'> | Node<'while_loop'>): void {
+    const scan = isNodeOf(node, 'scan') ? node.attrs : undefined;
+    const until = isNodeOf(node, 'while_loop') ? node.attrs : undefined;
+    if (until && !isGuarded(node as Node<'while_loop'>)) throw new Error('fuse: a while_loop must be guarded first (pass guard-while)');
+    const { carried } = node.attrs;
+    const scanned = scan?.scanned ?? 0;
+    const trips = scan ? scan.length : until ? until.max_trips : (node.attrs as OpAttrs['loop']).trips;
+    const body = node.regions[until ? 1 : 0];
     const operands = node.inputs.map((v) => this.ensureBuffer(v));
-    const g = this.lowering.newGroup('loop', [], 'loop');
+    const g = this.lowering.newGroup('loop', [], node.op);
     for (const v of node.inputs) for (const d of this.depsOf(v)) g.deps.add(d);
     this.groups.push(g);
     const stateIn = body.inputs.slice(0, carried).map((v) => this.lowering.newBuffer(v.type, 'temp'));
+    const slices = body.inputs.slice(carried, carried + scanned).map((v) => this.lowering.newBuffer(v.type, 'temp'));
     const inner = new Scope(this.lowering, body.nodes, body.outputs);
-    // Carried inputs read the ping-pong state; invariant inputs read the outer buffers directly.
-    body.inputs.forEach((v, i) => inner.forms.set(v, { kind: 'buffer', buffer: i < carried ? stateIn[i] : operands[i] }));
+    body.inputs.forEach((v, i) => {
+      const buffer = i < carried ? stateIn[i] : i < carried + scanned ? slices[i - carried] : operands[i];
+      inner.forms.set(v, { kind: 'buffer', buffer });
+    });
     inner.lowerNodes();
     const bodyOutputs = body.outputs.map((v) => inner.ensureBuffer(v));
     const steps = inner.emit();
@@ -363,7 +381,7 @@ class Scope {
     // stateIn on odd iterations, so a body input, a constant or a repeat gets a copy.
     const written = new Set(inner.writtenBuffers());
     const stateOut: number[] = [];
-    body.outputs.forEach((v, i) => {
+    body.outputs.slice(0, carried).forEach((v, i) => {
       let id = bodyOutputs[i];
       if (!written.has(id) || stateOut.includes(id)) {
         const copy = this.lowering.newBuffer(v.type, 'temp');
@@ -378,7 +396,18 @@ class Scope {
       this.loopResults.push(id);
       return id;
     });
-    g.loopStep = { kind: 'loop', trips, init: operands.slice(0, carried), stateIn, stateOut, results, body: steps };
+    const step: LoopStep<PlanStep> = {
+      kind: 'loop', trips, init: operands.slice(0, carried), stateIn, stateOut, results: results.slice(0, carried), body: steps,
+    };
+    if (until) g.loopStep = { ...step, until: { flag: carried - 1, checkEvery: until.check_every } };
+    else if (!scan) g.loopStep = step;
+    else
+      g.loopStep = {
+        ...step,
+        xs: slices.map((slice, i) => ({ stacked: operands[carried + i], slice })),
+        ys: bodyOutputs.slice(carried).map((slice, j) => ({ slice, stacked: results[carried + j] })),
+        reverse: scan.reverse,
+      };
   }
 
   /** Buffers that the kernels and loops of this level write. */

@@ -10,7 +10,8 @@ export interface RemovalCounter {
  * from them. Every primitive is pure (random bits are a function of their key), so a node whose
  * results are unused goes, loops and custom_vjp included. A loop whose results are only partly
  * used also loses the carried state that no used state depends on, and invariants its body no
- * longer reads. Regions are taken as they are (the rewriter cleans each region when it builds it).
+ * longer reads; a scan also loses its unused stacked results and the xs no kept output reads, and
+ * a while_loop keeps whatever its cond reads. Regions are taken as they are (the rewriter cleans each region when it builds it).
  */
 export function eliminateDeadCode(g: Graph, counter: RemovalCounter): Graph {
   const live = new Set<Value>(g.outputs);
@@ -22,6 +23,8 @@ export function eliminateDeadCode(g: Graph, counter: RemovalCounter): Graph {
       continue;
     }
     if (n.op === 'loop') n = pruneLoop(n as Node<'loop'>, live, counter);
+    if (n.op === 'scan') n = pruneScan(n as Node<'scan'>, live, counter);
+    if (n.op === 'while_loop') n = pruneWhile(n as Node<'while_loop'>, live, counter);
     n.inputs.forEach((v) => live.add(v));
     kept.push(n);
   }
@@ -79,5 +82,82 @@ function pruneLoop(n: Node<'loop'>, live: ReadonlySet<Value>, counter: RemovalCo
     outputs: keptState.map((i) => n.outputs[i]),
     attrs: { trips, carried: keptState.length },
     regions: [prunedBody],
+  };
+}
+
+/** The indices `needed` (of body outputs) closed under "a kept output reads carry j, so carry j is kept". */
+function closeOverCarries(deps: readonly Set<number>[], carried: number, needed: Set<number>): void {
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const i of [...needed])
+      for (const j of deps[i])
+        if (j < carried && !needed.has(j)) {
+          needed.add(j);
+          grew = true;
+        }
+  }
+}
+
+/**
+ * The scan without the stacked results that are unused, the carry that no kept result depends
+ * on, and the xs and constants that no kept result reads. Kept results keep their values.
+ */
+function pruneScan(n: Node<'scan'>, live: ReadonlySet<Value>, counter: RemovalCounter): Node<'scan'> {
+  const { carried, scanned } = n.attrs;
+  const body = n.regions[0];
+  const deps = inputDependencies(body);
+  const needed = new Set<number>();
+  n.outputs.forEach((v, i) => live.has(v) && needed.add(i));
+  closeOverCarries(deps, carried, needed);
+  const read = new Set<number>();
+  for (const i of needed) for (const j of deps[i]) read.add(j);
+  const keptOutputs = [...needed].sort((a, b) => a - b);
+  const keptCarries = keptOutputs.filter((i) => i < carried);
+  const keptInputs = [...keptCarries, ...n.inputs.map((_, j) => j).filter((j) => j >= carried && read.has(j))];
+  if (keptOutputs.length === n.outputs.length && keptInputs.length === n.inputs.length) return n;
+  counter.removed++;
+  const prunedBody = eliminateDeadCode(
+    { name: body.name, inputs: keptInputs.map((j) => body.inputs[j]), nodes: body.nodes, outputs: keptOutputs.map((i) => body.outputs[i]) },
+    counter,
+  );
+  return {
+    ...n,
+    inputs: keptInputs.map((j) => n.inputs[j]),
+    outputs: keptOutputs.map((i) => n.outputs[i]),
+    attrs: {
+      ...n.attrs,
+      carried: keptCarries.length,
+      scanned: keptInputs.filter((j) => j >= carried && j < carried + scanned).length,
+    },
+    regions: [prunedBody],
+  };
+}
+
+/**
+ * The while_loop without the state that neither the graph, nor cond, nor any kept state needs,
+ * and without the constants that neither region reads any more.
+ */
+function pruneWhile(n: Node<'while_loop'>, live: ReadonlySet<Value>, counter: RemovalCounter): Node<'while_loop'> {
+  const { carried } = n.attrs;
+  const [cond, body] = n.regions;
+  const deps = inputDependencies(body);
+  const condReads = inputDependencies(cond)[0];
+  const needed = new Set<number>([...condReads].filter((j) => j < carried));
+  n.outputs.forEach((v, i) => live.has(v) && needed.add(i));
+  closeOverCarries(deps, carried, needed);
+  const read = new Set<number>(condReads);
+  for (const i of needed) for (const j of deps[i]) read.add(j);
+  const keptState = [...needed].sort((a, b) => a - b);
+  const keptInputs = [...keptState, ...n.inputs.map((_, j) => j).filter((j) => j >= carried && read.has(j))];
+  if (keptInputs.length === n.inputs.length) return n;
+  counter.removed++;
+  const prune = (g: Graph, outputs: readonly Value[]) =>
+    eliminateDeadCode({ name: g.name, inputs: keptInputs.map((j) => g.inputs[j]), nodes: g.nodes, outputs }, counter);
+  return {
+    ...n,
+    inputs: keptInputs.map((j) => n.inputs[j]),
+    outputs: keptState.map((i) => n.outputs[i]),
+    attrs: { ...n.attrs, carried: keptState.length },
+    regions: [prune(cond, cond.outputs), prune(body, keptState.map((i) => body.outputs[i]))],
   };
 }

@@ -1,4 +1,5 @@
 import { formatLoc, type Graph } from '../../src/ir/index.ts';
+import { mergeScans } from './merge-scans.ts';
 import { rewriteGraph, SweepStats, type Firing } from './rewriter.ts';
 import { indexRules, type RewriteRule } from './rule.ts';
 import { AFTER_AUTODIFF_RULES, ARITHMETIC_RULES } from './rules-arith.ts';
@@ -57,8 +58,8 @@ export const formatFiring = (f: Firing): string =>
 
 /**
  * Simplifies a verified graph: rewrite rules (algebraic identities, movement composition,
- * constant folding), common-subexpression elimination and dead-code elimination, inside regions
- * too, swept until nothing changes (or `maxIterations`). The result computes the same values as
+ * constant folding), common-subexpression elimination, dead-code elimination and the merging of
+ * scans that compute the same carry, inside regions too, swept until nothing changes (or `maxIterations`). The result computes the same values as
  * `g` (bit for bit with exact rules; see each rule's `exact`) and has fresh values throughout.
  */
 export function simplify(g: Graph, options: SimplifyOptions = {}): SimplifyResult {
@@ -74,7 +75,7 @@ export function simplify(g: Graph, options: SimplifyOptions = {}): SimplifyResul
   let converged = false;
   while (iterations < maxIterations && !converged) {
     const stats = new SweepStats();
-    graph = rewriteGraph(graph, { rules, stats });
+    graph = mergeScans(rewriteGraph(graph, { rules, stats }), { rules, stats });
     iterations++;
     fired.push(...stats.fired);
     merged += stats.merged;

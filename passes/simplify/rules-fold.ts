@@ -18,10 +18,13 @@ const MAX_OPERAND_ELEMENTS = 65536;
 const SMALL_DENSE = 64;
 
 /** Ops never folded: sources are already as small as they get (iota is an index map), and structured ops would run their bodies here. */
-const NOT_FOLDED: readonly OpName[] = ['constant', 'iota', 'loop', 'custom_vjp', 'cond'];
+const NOT_FOLDED: readonly OpName[] = ['constant', 'iota', 'loop', 'scan', 'while_loop', 'custom_vjp', 'cond'];
 
 const NO_REGIONS: RefContext = {
   evalGraph: () => {
+    throw new Error('simplify: constant folding does not evaluate regions');
+  },
+  concreteShape: () => {
     throw new Error('simplify: constant folding does not evaluate regions');
   },
 };

@@ -254,6 +254,23 @@ export const NO_OP_RULES: readonly RewriteRule[] = [
     match: ({ inputs, attrs: { trips, carried } }) => (trips === 0 ? inputs.slice(0, carried) : undefined),
     rewrite: (state) => state,
   }),
+  rule({
+    name: 'while-zero-trips',
+    note: 'while_loop[max_trips=0](state..., constants...) -> state...',
+    root: 'while_loop',
+    match: ({ inputs, attrs: { max_trips, carried } }) => (max_trips === 0 ? inputs.slice(0, carried) : undefined),
+    rewrite: (state) => state,
+  }),
+  rule({
+    name: 'scan-zero-length',
+    note: 'scan[length=0](carry..., xs..., consts...) -> carry..., zeros[0,...]...',
+    root: 'scan',
+    match: (node) => (node.attrs.length === 0 ? node : undefined),
+    rewrite: (node, e) => [
+      ...node.inputs.slice(0, node.attrs.carried),
+      ...node.types.slice(node.attrs.carried).map((t) => e.full(t.shape, 0, t.dtype)),
+    ],
+  }),
 ];
 
 export const SHAPE_RULES: readonly RewriteRule[] = [

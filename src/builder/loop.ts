@@ -3,6 +3,7 @@ import { callSite } from './location.ts';
 import { lift, liftAs, type Operand } from './operand.ts';
 import { Tensor } from './tensor.ts';
 import { requireTrace, TraceError, withNewTrace, type TraceContext } from './trace-context.ts';
+import { loopUntil, type ToleranceOptions } from './tolerance-loop.ts';
 import { flatten, leafPaths, treeDefKey, unflatten, type Tree } from './tree.ts';
 
 /** The user's line that made `t` in trace `ctx`, when a node of that trace made it. */
@@ -18,11 +19,13 @@ export type LoopState = Tree<Tensor>;
  * primitive: on WebGPU every iteration is recorded into the same submission. The body receives
  * the state (same tree structure, dtypes and shapes as `init`) and, if it declares a second
  * parameter, the iteration index as an i32 scalar. It may close over tensors of the enclosing
- * function; they become loop-invariant operands.
+ * function; they become loop-invariant operands. With `options.tol`, `trips` is a maximum and the
+ * loop stops at the first trip whose residual falls under tol (see tolerance-loop.ts).
  *
  *     const s = ax.loop(50, (s) => s.add(s.neg().add(ax.tanh(s.matmul(w).add(x))).mul(0.1)), s0);
  */
-export function loop<S extends LoopState>(trips: number, body: (state: S, i: Tensor) => S, init: S): S {
+export function loop<S extends LoopState>(trips: number, body: (state: S, i: Tensor) => S, init: S, options?: ToleranceOptions<S>): S {
+  if (options !== undefined) return loopUntil(trips, body, init, options);
   const ctx = requireTrace('loop');
   if (!Number.isInteger(trips) || trips < 0)
     throw new TraceError(`ax.loop: trips must be a non-negative integer, got ${trips}`);

@@ -54,6 +54,10 @@ export type OpAttrs = { [K in UnaryOp | BinaryOp]: NoAttrs } & {
   constant: { shape: Shape; dtype: DType; value: readonly number[] };
   random_bits: { shape: Shape };
   loop: { trips: number; carried: number };
+  // lax.scan: `carried` initial values, then `scanned` stacked inputs (leading axis `length`), then constants.
+  scan: { length: number; carried: number; scanned: number; reverse: boolean };
+  // lax.while_loop with at most `max_trips` trips; the runtime reads cond back every `check_every` trips.
+  while_loop: { max_trips: number; check_every: number; carried: number };
   custom_vjp: NoAttrs;
   cond: NoAttrs;
 };

@@ -9,6 +9,8 @@ import type { Dim, Shape, TensorType } from './shape.ts';
 /** What the reference interpreter offers an op that runs subgraphs (loop). */
 export interface RefContext {
   evalGraph(g: Graph, inputs: readonly HostTensor[]): HostTensor[];
+  /** A region's shape with its symbolic dims bound (scan sizes its stacked results by it). */
+  concreteShape(shape: Shape): number[];
 }
 
 /** How a reduction combines values (the renderer spells each; `identity` is the rule's). */

@@ -93,6 +93,30 @@ export interface LoopStep<S> {
   readonly stateOut: readonly number[];
   readonly results: readonly number[];
   readonly body: readonly S[];
+  /**
+   * A scan's per-trip slices. Before iteration t's body, slice k of each `xs[i].stacked` is copied
+   * into `xs[i].slice`; after it, each `ys[i].slice` is copied into slice k of `ys[i].stacked`,
+   * where k = t, or trips − 1 − t when `reverse`. A stacked buffer is [trips, ...slice shape]
+   * row-major, so slice k is the k-th contiguous run of the slice's size. The offsets are known
+   * when the trips are recorded, so each trip copies one slice: O(slice), not O(stack).
+   */
+  readonly xs?: readonly SliceCopy[];
+  readonly ys?: readonly SliceCopy[];
+  readonly reverse?: boolean;
+  /**
+   * A while loop: `trips` is the most it runs. Carried value `flag` (an index into the state, a
+   * bool) says whether to go on; the runtime records `checkEvery` trips per submission and reads
+   * the flag between them, stopping once it is false. The body must leave the state unchanged
+   * once the flag is false (passes/guard-while.ts makes it so), so trips run past that point
+   * change nothing and the final state is exact.
+   */
+  readonly until?: { readonly flag: number; readonly checkEvery: number };
+}
+
+/** One stacked buffer and the per-trip buffer that holds its current slice (see LoopStep). */
+export interface SliceCopy {
+  readonly stacked: number;
+  readonly slice: number;
 }
 
 /** The adapter limits that shape code generation (read from `device.limits`). */

@@ -10,9 +10,11 @@ import { loop } from './ops/loop.ts';
 import { broadcast_in_dim, pad, reshape, slice, transpose } from './ops/movement.ts';
 import { reduceOps } from './ops/reduce.ts';
 import { rev } from './ops/rev.ts';
+import { scan } from './ops/scan.ts';
 import { cast, select } from './ops/select-cast.ts';
 import { constant, iota, random_bits } from './ops/source.ts';
 import { unaryOps } from './ops/unary.ts';
+import { while_loop } from './ops/while-loop.ts';
 
 /** The op registry: one entry per primitive (a missing entry is a type error). */
 export const OPS: OpTable = {
@@ -36,6 +38,8 @@ export const OPS: OpTable = {
   constant,
   random_bits,
   loop,
+  scan,
+  while_loop,
   custom_vjp,
   cond,
 };

@@ -2,13 +2,15 @@ import { evaluate } from '../../runtime/reference.ts';
 import type { Graph, HostTensor, OpName } from '../../src/ir/index.ts';
 import { CONTROL_CASES } from './cases-control.ts';
 import { ELEMENTWISE_CASES } from './cases-elementwise.ts';
+import { SCAN_CASES } from './cases-scan.ts';
+import { WHILE_CASES } from './cases-while.ts';
 import { STRUCTURE_CASES } from './cases-structure.ts';
 import { WINDOW_COND_CASES } from './cases-window-cond.ts';
 import { rng } from './fd.ts';
 import { caseGraph, caseInputs, type OpCase } from './op-case.ts';
 
 /** Every row of the autodiff table; the suites fail for a registry op without one. */
-export const OP_CASES: readonly OpCase[] = [...ELEMENTWISE_CASES, ...STRUCTURE_CASES, ...CONTROL_CASES, ...WINDOW_COND_CASES];
+export const OP_CASES: readonly OpCase[] = [...ELEMENTWISE_CASES, ...STRUCTURE_CASES, ...CONTROL_CASES, ...SCAN_CASES, ...WHILE_CASES, ...WINDOW_COND_CASES];
 
 /** Primitives with no VJP rule at all (their registry entry says `vjp: null`). */
 export const NON_DIFFERENTIABLE: ReadonlySet<OpName> = new Set<OpName>([

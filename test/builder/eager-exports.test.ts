@@ -4,6 +4,8 @@ import * as customVjp from '../../src/builder/custom-vjp.ts';
 import * as einsum from '../../src/builder/einsum.ts';
 import * as jacobian from '../../src/builder/jacobian.ts';
 import * as loops from '../../src/builder/loop.ts';
+import * as scans from '../../src/builder/scan.ts';
+import * as whiles from '../../src/builder/while-loop.ts';
 import * as nn from '../../src/builder/nn.ts';
 import * as binary from '../../src/builder/ops-binary.ts';
 import * as create from '../../src/builder/ops-create.ts';
@@ -37,6 +39,8 @@ const typesKept: true[] = [
   true satisfies SameTypes<typeof create, Api, Ops<typeof create>>,
   true satisfies SameTypes<typeof linalg, Api, Ops<typeof linalg>>,
   true satisfies SameTypes<typeof loops, Api, keyof typeof loops>,
+  true satisfies SameTypes<typeof scans, Api, keyof typeof scans>,
+  true satisfies SameTypes<typeof whiles, Api, 'whileLoop'>,
   true satisfies SameTypes<typeof autodiff, Api, keyof typeof autodiff>,
   true satisfies SameTypes<typeof jacobian, Api, keyof typeof jacobian>,
   true satisfies SameTypes<typeof customVjp, Api, keyof typeof customVjp>,
@@ -54,7 +58,7 @@ describe('eager exports', () => {
 
   test('every op of the op modules is exported as its eager form, with its name and arity', () => {
     const modules: [Record<string, unknown>, Record<string, unknown>][] = [
-      [unary, ax], [binary, ax], [reduce, ax], [shape, ax], [create, ax], [linalg, ax], [loops, ax], [einsum, ax],
+      [unary, ax], [binary, ax], [reduce, ax], [shape, ax], [create, ax], [linalg, ax], [loops, ax], [scans, ax], [{ whileLoop: whiles.whileLoop }, ax], [einsum, ax],
       [nn, ax.nn], [{ ...random, key: undefined }, ax.random],
     ];
     for (const [module, api] of modules)

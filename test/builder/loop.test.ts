@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as ax from '../../src/index.ts';
+import { walkNodes } from '../../src/ir/index.ts';
 import { evalAll, randomValues, ht } from './helpers.ts';
 
 describe('ax.loop', () => {
@@ -48,6 +49,33 @@ describe('ax.loop', () => {
     );
     expect(Array.from(m.data)).toEqual(x.map((v) => v + 6 * 0.25));
     expect(c.data[0]).toBe(2);
+  });
+
+  it('differentiates as a scan: the gradient graph does not grow with the trips, and the loop is not run twice', () => {
+    const f = (trips: number) => (s: ax.Tensor, w: ax.Tensor) => ax.loop(trips, (x: ax.Tensor) => ax.tanh(x.matmul(w)), s).sum();
+    const graphOf = (trips: number) =>
+      ax.simplify(ax.trace(ax.valueAndGrad(f(trips), { argnums: [0, 1] }), ax.spec('f32', [3]), ax.spec('f32', [3, 3])), { afterAutodiff: true });
+    const count = (trips: number) => [...walkNodes(graphOf(trips))].length;
+    expect(count(200)).toBe(count(10));
+    // The forward loop merged with the scan that saves its states; a reverse scan for the VJP.
+    expect(graphOf(200).nodes.filter((n) => n.op === 'loop' || n.op === 'scan').map((n) => n.op)).toEqual(['scan', 'scan']);
+    const x = ht([3], randomValues(4, 3));
+    const w = ht([3, 3], randomValues(5, 9));
+    const [value, gs, gw] = evalAll((a, b) => {
+      const [v, [g1, g2]] = ax.valueAndGrad(f(6), { argnums: [0, 1] })(a, b) as [ax.Tensor, ax.Tensor[]];
+      return [v, g1, g2];
+    }, x, w);
+    const unrolled = (a: ax.Tensor, b: ax.Tensor) => {
+      let s = a;
+      for (let t = 0; t < 6; t++) s = ax.tanh(s.matmul(b));
+      return s.sum();
+    };
+    const [v2, gs2, gw2] = evalAll((a, b) => {
+      const [v, [g1, g2]] = ax.valueAndGrad(unrolled, { argnums: [0, 1] })(a, b) as [ax.Tensor, ax.Tensor[]];
+      return [v, g1, g2];
+    }, x, w);
+    expect(value.data[0]).toBeCloseTo(v2.data[0], 12);
+    [gs, gw].forEach((g, k) => [...g.data].forEach((v, i) => expect(v, `gradient ${k}[${i}]`).toBeCloseTo([gs2, gw2][k].data[i], 12)));
   });
 
   it('rejects a body that changes the state type', () => {

@@ -268,6 +268,58 @@ const loop: Step = (gen) => {
   return gen.apply('loop', chosen, { trips: gen.c.int(0, 3), carried }, [region]) !== undefined;
 };
 
+/**
+ * A scan over the leading axis of one value (or none, with a length of its own), with a carry of
+ * up to two values updated elementwise and constants, stacking one or two of the body's values.
+ */
+const scan: Step = (gen) => {
+  // (Length 0 makes empty stacks, which other steps do not expect; tables cover it.)
+  const stackable = gen.values.filter((v) => v.type.shape.length >= 1 && typeof v.type.shape[0] === 'number' && v.type.shape[0] > 0);
+  const xs = stackable.length && chance(gen.c, 80) ? [pick(gen.c, stackable)] : [];
+  const length = xs.length ? (xs[0].type.shape[0] as number) : gen.c.int(1, 3);
+  const others = shuffle(gen.c, gen.values.filter((v) => !xs.includes(v))).slice(0, gen.c.int(xs.length ? 0 : 1, 2));
+  const carried = gen.c.int(0, others.length);
+  const body = gen.nested();
+  const carry = others.slice(0, carried).map((v) => body.input(v.type));
+  xs.forEach((v) => body.input({ dtype: v.type.dtype, shape: v.type.shape.slice(1) }));
+  others.slice(carried).forEach((v) => body.input(v.type));
+  const next = carry.map((p) => {
+    let v = p;
+    for (let k = gen.c.int(1, 2); k > 0; k--) v = sameTypeUpdate(body, v) ?? v;
+    return v;
+  });
+  const ys = Array.from({ length: gen.c.int(carried ? 0 : 1, 2) }, () => {
+    const v = pick(body.c, body.values);
+    return sameTypeUpdate(body, v) ?? v;
+  });
+  const region = body.b.build([...next, ...ys], 'body');
+  const attrs = { length, carried, scanned: xs.length, reverse: chance(gen.c, 50) };
+  return gen.apply('scan', [...others.slice(0, carried), ...xs, ...others.slice(carried)], attrs, [region]) !== undefined;
+};
+
+/** A while_loop over up to two values and an i32 counter, with cond counter < K and a bound of its own. */
+const whileLoop: Step = (gen) => {
+  const chosen = shuffle(gen.c, gen.values).slice(0, gen.c.int(1, 2));
+  const carried = gen.c.int(1, chosen.length);
+  const counter = gen.splat('i32', [], 0);
+  if (!counter) return false;
+  const operands = [...chosen.slice(0, carried), counter, ...chosen.slice(carried)];
+  const cond = gen.nested();
+  const condIn = operands.map((v) => cond.input(v.type));
+  const limit = cond.splat('i32', [], cond.c.int(0, 4));
+  const go = limit && cond.apply1('lt', [condIn[carried], limit], {});
+  if (!go) return false;
+  const body = gen.nested();
+  const params = operands.map((v) => body.input(v.type));
+  const next = params.slice(0, carried).map((p) => sameTypeUpdate(body, p) ?? p);
+  const one = body.splat('i32', [], 1);
+  const count = one && body.apply1('add', [params[carried], one], {});
+  if (!count) return false;
+  const regions = [cond.b.build([go], 'cond'), body.b.build([...next, count], 'body')];
+  const attrs = { max_trips: gen.c.int(0, 4), check_every: gen.c.int(1, 3), carried: carried + 1 };
+  return gen.apply('while_loop', operands, attrs, regions) !== undefined;
+};
+
 /** A custom_vjp whose fwd updates its operands elementwise and whose bwd passes cotangents through. */
 const customVjp: Step = (gen) => {
   const chosen = shuffle(gen.c, gen.values).slice(0, gen.c.int(1, 2));
@@ -310,6 +362,8 @@ export const STEPS: { readonly [K in OpName]: Step } = {
   constant,
   random_bits: randomBits,
   loop,
+  scan,
+  while_loop: whileLoop,
   custom_vjp: customVjp,
   cond,
 };

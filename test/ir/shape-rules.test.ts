@@ -156,6 +156,48 @@ const STRUCTURAL_ROWS: readonly Row[] = [
   row({ op: 'random_bits', operands: [T('u32', [2])], attrs: { shape: ['2N'] }, error: /'2N' is not a dimension name/ }),
 ];
 
+/** scan operands: a carry f32[N,4], xs f32[5,N,4] and i32[5], a constant f32[4]; a step's slices are f32[N,4] and i32[]. */
+const SCANNED = [f32('N', 4), f32(5, 'N', 4), i32(5), f32(4)];
+const STEP = [f32('N', 4), f32('N', 4), i32(), f32(4)];
+const scanAttrs = (length: number, carried = 1, scanned = 2) => ({ length, carried, scanned, reverse: false });
+const SCAN_ROWS: readonly Row[] = [
+  // Yields (carry, y₁ = x_t, y₂ = the i32 slice, y₃ = the constant): stacked to [5, ...].
+  row({ op: 'scan', operands: SCANNED, attrs: scanAttrs(5), regions: [passBody(STEP, [0, 1, 2, 3])], gives: [f32('N', 4), f32(5, 'N', 4), i32(5), f32(5, 4)] }),
+  row({ op: 'scan', operands: SCANNED, attrs: { ...scanAttrs(5), reverse: true }, regions: [passBody(STEP, [0])], gives: [f32('N', 4)] }),
+  row({ op: 'scan', operands: [f32(3)], attrs: scanAttrs(4, 0, 0), regions: [passBody([f32(3)], [0])], gives: [f32(4, 3)] }),
+  row({ op: 'scan', operands: SCANNED, attrs: scanAttrs(4), regions: [passBody(STEP, [0])], error: /scanned operand 0 is f32\[5,N,4\]; its leading axis must have the scan's length 4/ }),
+  row({ op: 'scan', operands: SCANNED, attrs: scanAttrs(5, 2, 3), regions: [passBody(STEP, [0])], error: /carried \(2\) and scanned \(3\) values must fit the 4 operands/ }),
+  row({ op: 'scan', operands: SCANNED, attrs: scanAttrs(5), regions: [passBody(STEP, [2])], error: /body yields i32\[\] for carried value 0 of type f32\[N,4\]/ }),
+  row({ op: 'scan', operands: SCANNED, attrs: scanAttrs(5), regions: [passBody(SCANNED, [0])], error: /body input 1 is f32\[5,N,4\], expected f32\[N,4\]/ }),
+  row({ op: 'scan', operands: SCANNED, attrs: scanAttrs(5), regions: [passBody(STEP.slice(0, 3), [0])], error: /body takes 3 values, scan passes 4/ }),
+  row({ op: 'scan', operands: SCANNED, attrs: scanAttrs(5), regions: [passBody(STEP, [])], error: /body yields 0 values, 1 are carried/ }),
+  row({ op: 'scan', operands: SCANNED, attrs: scanAttrs(-1), regions: [passBody(STEP, [0])], error: /length must be a non-negative integer/ }),
+  row({ op: 'scan', operands: [f32(), f32()], attrs: scanAttrs(2, 1, 1), regions: [passBody([f32(), f32()], [0])], error: /scanned operand 0 is f32\[\]; its leading axis/ }),
+  row({ op: 'scan', operands: SCANNED, attrs: scanAttrs(5), error: /missing body/ }),
+];
+
+/** A region over `params` yielding a fresh bool[] (a comparison of the i32 state with itself). */
+function condBody(params: readonly TensorType[], yields: 'bool' | 'i32' | 'two' = 'bool'): Graph {
+  const b = new GraphBuilder();
+  const vs = params.map((t) => b.input(t));
+  const flag = b.add1('lt', [vs[1], vs[1]], {});
+  return b.build(yields === 'bool' ? [flag] : yields === 'i32' ? [vs[1]] : [flag, flag], 'cond');
+}
+const LOOPED = [f32('N', 4), i32(), f32(4)];
+const whileAttrs = (max_trips: number, check_every = 10, carried = 2) => ({ max_trips, check_every, carried });
+const WHILE_ROWS: readonly Row[] = [
+  row({ op: 'while_loop', operands: LOOPED, attrs: whileAttrs(100), regions: [condBody(LOOPED), passBody(LOOPED, [0, 1])], gives: LOOPED.slice(0, 2) }),
+  row({ op: 'while_loop', operands: LOOPED, attrs: whileAttrs(0, 1, 3), regions: [condBody(LOOPED), passBody(LOOPED, [0, 1, 2])], gives: LOOPED }),
+  row({ op: 'while_loop', operands: LOOPED, attrs: whileAttrs(5), regions: [condBody(LOOPED, 'i32'), passBody(LOOPED, [0, 1])], error: /cond must yield one bool\[\], yields \(i32\[\]\)/ }),
+  row({ op: 'while_loop', operands: LOOPED, attrs: whileAttrs(5), regions: [condBody(LOOPED, 'two'), passBody(LOOPED, [0, 1])], error: /cond must yield one bool\[\]/ }),
+  row({ op: 'while_loop', operands: LOOPED, attrs: whileAttrs(5), regions: [condBody(LOOPED), passBody(LOOPED, [0, 2])], error: /body yields f32\[4\] for carried value 1 of type i32\[\]/ }),
+  row({ op: 'while_loop', operands: LOOPED, attrs: whileAttrs(5), regions: [condBody(LOOPED.slice(0, 2)), passBody(LOOPED, [0, 1])], error: /cond takes 2 values, while_loop passes 3/ }),
+  row({ op: 'while_loop', operands: LOOPED, attrs: whileAttrs(-1), regions: [condBody(LOOPED), passBody(LOOPED, [0, 1])], error: /max_trips must be a non-negative integer/ }),
+  row({ op: 'while_loop', operands: LOOPED, attrs: whileAttrs(5, 0), regions: [condBody(LOOPED), passBody(LOOPED, [0, 1])], error: /check_every must be a positive integer, got 0/ }),
+  row({ op: 'while_loop', operands: LOOPED, attrs: whileAttrs(5, 1, 0), regions: [condBody(LOOPED), passBody(LOOPED, [])], error: /carried must be between 1 and the operand count/ }),
+  row({ op: 'while_loop', operands: LOOPED, attrs: whileAttrs(5), regions: [condBody(LOOPED)], error: /needs cond and body regions/ }),
+];
+
 const STATE = [f32('N', 4), i32(), f32(4)];
 const LOOP_ROWS: readonly Row[] = [
   row({ op: 'loop', operands: STATE, attrs: { trips: 3, carried: 2 }, regions: [passBody(STATE, [0, 1])], gives: STATE.slice(0, 2) }),
@@ -167,6 +209,8 @@ const LOOP_ROWS: readonly Row[] = [
   row({ op: 'loop', operands: STATE, attrs: { trips: -1, carried: 2 }, regions: [passBody(STATE, [0, 1])], error: /trips must be a non-negative integer/ }),
   row({ op: 'loop', operands: STATE, attrs: { trips: 1, carried: 0 }, regions: [passBody(STATE, [])], error: /carried must be between 1 and the operand count/ }),
   row({ op: 'loop', operands: STATE, attrs: { trips: 1, carried: 1 }, error: /missing body/ }),
+  ...SCAN_ROWS,
+  ...WHILE_ROWS,
   row({ op: 'custom_vjp', operands: [f32(3)], attrs: {}, regions: [passBody([f32(3)], [0]), passBody([f32(3), f32(3), f32(3)], [2])], gives: [f32(3)] }),
   row({ op: 'custom_vjp', operands: [f32(3)], attrs: {}, regions: [passBody([f32(4)], [0]), passBody([f32(3), f32(3), f32(3)], [2])], error: /fwd takes \(f32\[4\]\), the operands differ/ }),
   row({ op: 'custom_vjp', operands: [f32(3)], attrs: {}, regions: [passBody([f32(3)], [0]), passBody([f32(3), f32(3)], [1])], error: /bwd must take \(operands, results, result cotangents\)/ }),

@@ -132,9 +132,9 @@ describe('pass manager', () => {
   const g = graph([f32('N', 3)], (b, [x]) => [b.add1('reduce_max', [b.add1('neg', [x], {})], { axes: [1], keepdims: true })]);
   afterEach(() => vi.unstubAllEnvs());
 
-  it('runs verify, inline-custom-vjp, cond-to-select, simplify, split-wide, fuse, donate-inputs, merge-dispatches, plan-memory and emit-wgsl in order', () => {
+  it('runs verify, inline-custom-vjp, cond-to-select, simplify, split-wide, guard-while, fuse, donate-inputs, merge-dispatches, plan-memory and emit-wgsl in order', () => {
     expect(PASSES.map((p) => p.name)).toEqual([
-      'verify', 'inline-custom-vjp', 'cond-to-select', 'simplify', 'split-wide', 'fuse', 'donate-inputs', 'merge-dispatches', 'plan-memory', 'emit-wgsl',
+      'verify', 'inline-custom-vjp', 'cond-to-select', 'simplify', 'split-wide', 'guard-while', 'fuse', 'donate-inputs', 'merge-dispatches', 'plan-memory', 'emit-wgsl',
     ]);
   });
 
@@ -163,6 +163,7 @@ describe('pass manager', () => {
       '// simplify @main: 1 sweep, 0 rewrites, 0 merged, 0 removed',
       '// IR after simplify',
       '// IR after split-wide',
+      '// IR after guard-while',
       '// kernel plan after fuse',
       '// kernel plan after donate-inputs',
       '// kernel plan after merge-dispatches',

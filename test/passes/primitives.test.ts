@@ -6,11 +6,13 @@ import { runOnGpu } from '../helpers/run-gpu.ts';
 import { elementwiseCases } from './cases/elementwise.ts';
 import { loopCases } from './cases/loop.ts';
 import { movementCases } from './cases/movement.ts';
+import { scanCases } from './cases/scan.ts';
+import { whileCases } from './cases/while.ts';
 import { dotCases, reduceCases } from './cases/reduce-dot.ts';
 import { windowCondCases } from './cases/window-cond.ts';
 import type { OpCase } from './cases/case.ts';
 
-const CASES: OpCase[] = [...elementwiseCases(), ...movementCases(), ...reduceCases(), ...dotCases(), ...loopCases(), ...windowCondCases()];
+const CASES: OpCase[] = [...elementwiseCases(), ...movementCases(), ...reduceCases(), ...dotCases(), ...loopCases(), ...scanCases(), ...whileCases(), ...windowCondCases()];
 
 describe('every primitive on WebGPU matches the float64 reference', () => {
   it('has a test row for every primitive in the registry', () => {

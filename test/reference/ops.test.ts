@@ -6,9 +6,11 @@ import { LOOP_CASES } from './loop-cases.ts';
 import { MOVEMENT_CASES } from './movement-cases.ts';
 import { runRefCase, type RefCase, type RefTable } from './ref-case.ts';
 import { REDUCE_CASES } from './reduce-cases.ts';
+import { SCAN_CASES } from './scan-cases.ts';
 import { SELECT_CAST_CASES } from './select-cast-cases.ts';
 import { SOURCE_CASES } from './source-cases.ts';
 import { UNARY_CASES } from './unary-cases.ts';
+import { WHILE_CASES } from './while-cases.ts';
 import { WINDOW_COND_CASES } from './window-cond-cases.ts';
 
 const TABLE: RefTable = {
@@ -20,6 +22,8 @@ const TABLE: RefTable = {
   ...DOT_CASES,
   ...SOURCE_CASES,
   ...LOOP_CASES,
+  ...SCAN_CASES,
+  ...WHILE_CASES,
   ...WINDOW_COND_CASES,
 };
 

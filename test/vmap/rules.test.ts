@@ -6,10 +6,12 @@ import { expectClose } from '../helpers/compare.ts';
 import { caseGraph, draw, stack, type BatchCase } from './batch-case.ts';
 import { CONTROL_CASES } from './cases-control.ts';
 import { ELEMENTWISE_CASES } from './cases-elementwise.ts';
+import { SCAN_CASES } from './cases-scan.ts';
+import { WHILE_CASES } from './cases-while.ts';
 import { STRUCTURE_CASES } from './cases-structure.ts';
 import { WINDOW_COND_CASES } from './cases-window-cond.ts';
 
-const CASES: readonly BatchCase[] = [...ELEMENTWISE_CASES, ...STRUCTURE_CASES, ...CONTROL_CASES, ...WINDOW_COND_CASES];
+const CASES: readonly BatchCase[] = [...ELEMENTWISE_CASES, ...STRUCTURE_CASES, ...CONTROL_CASES, ...SCAN_CASES, ...WHILE_CASES, ...WINDOW_COND_CASES];
 const EXAMPLES = 3;
 
 /**

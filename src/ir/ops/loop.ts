@@ -1,5 +1,6 @@
 import { ShapeError } from '../errors.ts';
-import type { Value } from '../graph.ts';
+import { GraphBuilder } from '../builder.ts';
+import { cloneGraph, Emitter } from '../emit.ts';
 import type { OpDef } from '../op-def.ts';
 import { formatType, sameType } from '../shape.ts';
 import { batchLoop } from './control-batch.ts';
@@ -40,24 +41,12 @@ export const loop: OpDef<'loop'> = {
   },
   kernel: { kind: 'control' },
   batch: batchLoop,
-  // Reverse mode through the unrolled loop: the forward states are recomputed by inlining the
-  // body `trips` times, then the body's VJP runs back from the last iteration. Memory and graph
-  // size grow with `trips` (a scan with stored states would bound the graph; not yet built).
+  // Reverse mode as for a scan without xs and ys (a scan's VJP is a reverse scan over the saved
+  // states): the graph does not grow with the trip count, and memory holds one state per trip.
   vjp: (ctx, { inputs, attrs: { trips, carried }, regions: [body], cts }) => {
-    const invariant = inputs.slice(carried);
-    const states = [inputs.slice(0, carried)];
-    for (let t = 0; t < trips; t++) states.push(ctx.inline(body, [...states[t], ...invariant]));
-    let stateCts: (Value | undefined)[] = [...cts];
-    let invariantCts: (Value | undefined)[] = invariant.map(() => undefined);
-    for (let t = trips - 1; t >= 0; t--) {
-      if (stateCts.every((c) => c === undefined)) break;
-      const all = ctx.vjp(body, [...states[t], ...invariant], stateCts);
-      stateCts = all.slice(0, carried);
-      invariantCts = invariantCts.map((acc, i) => {
-        const c = all[carried + i];
-        return acc && c ? ctx.e.add(acc, c) : (acc ?? c);
-      });
-    }
-    return [...stateCts, ...invariantCts];
+    const b = new GraphBuilder();
+    const args = inputs.map((v) => b.input(v.type));
+    const results = new Emitter(b).op('scan', args, { length: trips, carried, scanned: 0, reverse: false }, [cloneGraph(body)]);
+    return ctx.vjp(b.build(results, 'loop_as_scan'), inputs, cts);
   },
 };
