@@ -1,3 +1,4 @@
+import { unsupported } from './rule.ts';
 import type { Graph } from '../ir/graph.ts';
 import type { TensorType } from '../ir/shape.ts';
 import type { Rule, RuleContext } from './rule.ts';
@@ -53,3 +54,6 @@ export const loop: Rule<'loop'> = (cx, node, inputs) => {
   const graph = sub.graph(cx.s.names.fresh('body'), bodyInputs, [goingOut, ...stateOut]);
   return cx.s.node('Loop', [cx.s.scalar('i64', trips), '', ...inputs.slice(0, carried)], { body: { graph } }, carried);
 };
+
+export const scan: Rule<'scan'> = unsupported('scan does not export yet (ONNX Scan would carry it); unroll with ax.loop over gathered slices, or export the step function');
+export const while_loop: Rule<'while_loop'> = unsupported('while_loop does not export yet (ONNX Loop with a condition would carry it); export the loop with a fixed trip count (ax.loop without tol)');

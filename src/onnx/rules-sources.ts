@@ -3,7 +3,7 @@ import { isSymbol } from '../ir/shape.ts';
 import { unsupported, type Rule } from './rule.ts';
 import { onnxDType } from './writer.ts';
 
-const noRegions = { evalGraph: () => [] };
+const noRegions = { evalGraph: () => [], concreteShape: (shape: readonly (number | string)[]) => shape.map(Number) };
 
 /** iota of a known shape is a constant (the reference computes it); over a symbolic shape, Range then Expand. */
 export const iota: Rule<'iota'> = ({ s }, node) => {

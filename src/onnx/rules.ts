@@ -1,5 +1,5 @@
 import type { RuleTable } from './rule.ts';
-import { custom_vjp, cond, loop } from './rules-control.ts';
+import { custom_vjp, cond, loop, scan, while_loop } from './rules-control.ts';
 import { dot_general } from './rules-dot.ts';
 import { binaryRules, cast, select, unaryRules } from './rules-elementwise.ts';
 import {
@@ -29,6 +29,8 @@ export const ONNX_RULES: RuleTable = {
   constant,
   random_bits,
   loop,
+  scan,
+  while_loop,
   custom_vjp,
   cond,
 };
