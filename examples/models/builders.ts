@@ -29,7 +29,7 @@ const XOR = pn.bind(
 
 /** zephyr-mlp.axon's Encoder. */
 const encoder = (p: ax.zephyr.Params, x: ax.Tensor) =>
-  nets.linear(p.head, nets.branchLinear(p.split, nets.layerNorm(p.norm, nets.mlp(p.body, x, [64, 64]), -1), 4), 1, { activation: ax.tanh });
+  nets.linear(p.head, nets.branchLinear(p.split, nets.layerNorm(p.norm, nets.mlp(p.body, x, [64, 64]), -1, { activation: ax.relu }), 4), 1, { activation: ax.tanh });
 
 /** spiking.axon's Spiking: leaky integrate-and-fire for 8 steps, spikes with the sigmoid surrogate. */
 function spiking(p: ax.zephyr.Params, x: ax.Tensor): ax.Tensor {

@@ -118,18 +118,20 @@ function validateSchedule(v: unknown, path: string, r: Readers): void {
   const prog = r.obj(s.program, `${path}.program`) as unknown as ProgramManifest;
   const at = `${path}.program`;
   r.arr(prog.dims, `${at}.dims`).forEach((d, i) => r.str(d, `${at}.dims[${i}]`));
-  const buffers = r.arr(prog.buffers, `${at}.buffers`).map((b, i) => {
+  const ids = new Map<number, BufferManifest>();
+  r.arr(prog.buffers, `${at}.buffers`).forEach((b, i) => {
     const o = r.obj(b, `${at}.buffers[${i}]`) as unknown as BufferManifest;
-    if (r.int(o.id, `${at}.buffers[${i}].id`) !== i) r.fail(`${at}.buffers[${i}].id`, `must be ${i} (buffers are listed by id)`);
+    const id = r.int(o.id, `${at}.buffers[${i}].id`);
+    if (ids.has(id)) r.fail(`${at}.buffers[${i}].id`, `repeats the id ${id}`);
+    ids.set(id, o);
     r.tensor({ ...o, name: `buffer ${i}` }, `${at}.buffers[${i}]`);
     const kind = r.oneOf(o.kind, `${at}.buffers[${i}].kind`, ['input', 'const', 'temp']);
     if (kind === 'const' && typeof o.data !== 'string') r.fail(`${at}.buffers[${i}].data`, 'must hold the base64 values of a const buffer');
-    return o;
   });
   const kernels = r.arr(prog.kernels, `${at}.kernels`).map((k, i) => validateKernel(k, `${at}.kernels[${i}]`, r));
   const bufferId = (id: unknown, where: string) => {
     const n = r.int(id, where);
-    if (n >= buffers.length) r.fail(where, `names buffer ${n}, but there are ${buffers.length}`);
+    if (!ids.has(n)) r.fail(where, `names buffer ${n}, which buffers does not declare`);
     return n;
   };
   const steps = (list: unknown, where: string): void =>
@@ -159,8 +161,8 @@ function validateSchedule(v: unknown, path: string, r: Readers): void {
   if (ins.length !== inputs.length) r.fail(`${path}.inputs`, `lists ${inputs.length} inputs, but the program takes ${ins.length}`);
   if (outs.length !== outputs.length) r.fail(`${path}.outputs`, `lists ${outputs.length} outputs, but the program gives ${outs.length}`);
   const same = (p: PortInfo, b: BufferManifest) => p.dtype === b.dtype && JSON.stringify(p.shape) === JSON.stringify(b.shape);
-  inputs.forEach((p, i) => same(p, buffers[ins[i]]) || r.fail(`${path}.inputs[${i}]`, `(${p.name}) does not match the type of program buffer ${ins[i]}`));
-  outputs.forEach((p, i) => same(p, buffers[outs[i]]) || r.fail(`${path}.outputs[${i}]`, `(${p.name}) does not match the type of program buffer ${outs[i]}`));
+  inputs.forEach((p, i) => same(p, ids.get(ins[i])!) || r.fail(`${path}.inputs[${i}]`, `(${p.name}) does not match the type of program buffer ${ins[i]}`));
+  outputs.forEach((p, i) => same(p, ids.get(outs[i])!) || r.fail(`${path}.outputs[${i}]`, `(${p.name}) does not match the type of program buffer ${outs[i]}`));
 }
 
 function validateKernel(v: unknown, path: string, r: Readers): KernelManifest {

@@ -36,7 +36,7 @@ function program(setCode: (code: number) => void): Command {
   const cli = new Command('axonic')
     .usage('<command> [options]')
     .description('axonic: compile neural networks to WebGPU — model files (.axon), text IR, artifacts')
-    .showHelpAfterError('(run axonic <command> --help for its options)')
+    .showHelpAfterError('(axonic <command> --help lists its options)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   const done = (p: Promise<number>) => p.then(setCode);
@@ -137,7 +137,10 @@ export async function main(argv: string[]): Promise<number> {
     await cli.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.unknownCommand') process.stderr.write(`\n${cli.helpInformation()}`);
+      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+    }
     if (e instanceof UsageError) {
       process.stderr.write(`axonic: ${e.message}\n`);
       return 2;

@@ -23,10 +23,11 @@ const GENERATOR = `axonic ${(createRequire(import.meta.url)('axonic/package.json
 
 const fileName = (name: string) => name.replace(/^k\d+_/, '').replace(/[^A-Za-z0-9_]+/g, '-').replace(/^-|-$/g, '').slice(0, 48) || 'kernel';
 
-/** The schedules of a model: forward, backward (the parameters' VJP of forward) and train_step. */
+/** The schedules of a model: forward, backward (the parameters' VJP of forward), its other typed methods, train_step. */
 export function schedulesOf(model: LoweredModel): [string, EntryGraph][] {
   const out: [string, EntryGraph][] = [['forward', model.forward]];
   if (model.backward) out.push(['backward', model.backward]);
+  out.push(...model.methods);
   if (model.train) out.push(['train_step', model.train.step]);
   return out;
 }

@@ -1,7 +1,7 @@
 import type { HostTensor } from '../ir/index.ts';
 import { checkProgram } from './check.ts';
 import { Diagnostic, LangError } from './diagnostics.ts';
-import { backwardGraph, declareParams, initialParams, methodGraph, type EntryGraph, type ParamInfo } from './lower.ts';
+import { backwardGraph, declareParams, entryMethods, initialParams, methodGraph, type EntryGraph, type ParamInfo } from './lower.ts';
 import type { ModelInstance } from './model.ts';
 import { fileSystem, loadProgram, type Module, type Program, type SourceHost } from './modules.ts';
 import { Session } from './scope.ts';
@@ -29,6 +29,8 @@ export interface LoweredModel {
   readonly forward: EntryGraph;
   /** Undefined when the model has no parameters or a non-f32 output. */
   readonly backward?: EntryGraph;
+  /** Other methods with typed parameters (`embed(x: f32[N, 2]) = ...`), each a schedule of its own. */
+  readonly methods: ReadonlyMap<string, EntryGraph>;
   /** The model's train block, lowered; undefined when the file has none for this model. */
   readonly train?: TrainPlan;
   /** The parameters' initial values for a seed (the train block's seed by default, else 0). */
@@ -65,11 +67,19 @@ export function lowerModel(program: Program, model?: string): LoweredModel {
     })]);
   const params = declareParams(instance);
   const forward = methodGraph(instance, params, 'forward');
+  const methods = new Map<string, EntryGraph>();
+  for (const m of entryMethods(instance)) {
+    if (m === 'forward') continue;
+    const decl = instance.method(m)!;
+    if (m === 'backward' || m === 'train_step')
+      throw new LangError([new Diagnostic('name', `a method may not be called ${m}: that is the name of a schedule axonic derives`, module.file, decl.name.span)]);
+    methods.set(m, methodGraph(instance, params, m));
+  }
   const backward = backwardGraph(instance, params, forward);
   const trainDecl = module.trains.find((t) => t.name.name === name);
   const train = trainDecl ? lowerTrain(session, module, trainDecl, instance, params) : undefined;
   return {
-    program, module, name, instance, params, forward, backward, train,
+    program, module, name, instance, params, forward, backward, methods, train,
     initialParams: (seed = train?.seed ?? 0) => initialParams(instance, params, seed),
   };
 }

@@ -2,7 +2,7 @@ import * as ax from '../builder/index.ts';
 import { isHostTensor } from '../builder/concrete.ts';
 import { atSourceLocation } from '../builder/location.ts';
 import type { Operand } from '../builder/operand.ts';
-import { AxonicError, formatType, isSymbol, ShapeError } from '../ir/index.ts';
+import { AxonicError, isSymbol, ShapeError } from '../ir/index.ts';
 import { ParameterShapeError } from '../nn/zephyr/errors.ts';
 import { focusOf, type BinaryOperator, type Expr, type IndexItem, type Span, type Stmt } from './ast.ts';
 import { Diagnostic, didYouMean, fail, LangError, type Note } from './diagnostics.ts';
@@ -279,5 +279,3 @@ export class Lambda extends Callable {
   }
 }
 
-/** A tensor of the types a signature names, for messages. */
-export const typeOf = (v: LangValue): string => (v instanceof ax.Tensor ? formatType(v) : describe(v));

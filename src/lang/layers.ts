@@ -3,7 +3,6 @@ import * as pn from '../nn/pyneurons/index.ts';
 import { nets, validate, type Initializer as ZephyrInitializer } from '../nn/zephyr/index.ts';
 import { lastDim } from '../nn/zephyr/nets/linear.ts';
 import type { Template } from '../nn/zephyr/skeleton.ts';
-import { Builtin } from './builtins/builtin.ts';
 import { fail } from './diagnostics.ts';
 import { bindArgs, sig, type BoundArgs } from './signature.ts';
 import { Callable, callWith, describe, Initializer, LayerSpec, type ArgValue, type CallSite, type LangValue } from './values.ts';
@@ -153,6 +152,3 @@ export const LAYERS: ReadonlyMap<string, LayerConstructor> = new Map(
   ].map((c) => [c.name, c]),
 );
 
-/** Constructors are values of the module scope; a builtin of the same name would be shadowed, so none is. */
-export const isLayerConstructor = (v: unknown): v is LayerConstructor => v instanceof LayerConstructor;
-export type { Builtin };

@@ -150,6 +150,8 @@ function stepGraph(instance: ModelInstance, params: readonly ParamInfo[], data: 
     for (const m of instance.decl.members) env.define(m.name.name, new Lazy(() => members.lookup(m.name.name)!));
     data.forEach((d, i) => env.define(d.name, xs[i]));
     const v = evaluator.eval(loss, env);
+    if (v instanceof Tensor && (v.shape.length !== 0 || v.dtype !== 'f32'))
+      fail('shape', `the loss must be a scalar f32[], got ${formatType(v)}`, evaluator.file, loss.span, { help: 'reduce it to one number, e.g. mean(...) or sum(...)' });
     checkType(v, { dtype: 'f32', shape: [] }, new Map(), 'the loss', evaluator.file, loss.span);
     return v as Tensor;
   };

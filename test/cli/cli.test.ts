@@ -121,6 +121,6 @@ describe('axonic info and usage', () => {
     const r = await axonic('frobnicate');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown command 'frobnicate'/);
-    expect(r.stderr).toMatch(/usage: axonic <command>/);
+    expect(r.stderr).toMatch(/Usage: axonic <command>/);
   });
 });

@@ -40,7 +40,8 @@ describe('train blocks', () => {
 
   test("XOR's training step is the builder's valueAndGrad and pyneurons' gd", () => {
     const m = lowerModelFile(`${MODELS}/xor.axon`);
-    const XOR = pn.bind('XOR', () => [] as never, ([a, b]: [ax.pyneurons.Model, ax.pyneurons.Model], x: ax.Operand) => b(pn.concat([x, a(x) as ax.Tensor])));
+    type Neuron = (x: ax.Operand) => ax.Tensor;
+    const XOR = pn.bind('XOR', () => [] as Neuron[], ([a, b]: Neuron[], x: ax.Operand) => b(pn.concat([x, a(x)]) as ax.Tensor));
     const f32 = (...s: number[]) => ax.spec('f32', s);
     const step = (p: any, x: ax.Tensor, y: ax.Tensor) => {
       const loss = (q: any, xs: ax.Tensor, ys: ax.Tensor) => pn.mae(ys, XOR.of([pn.Binary.of([q.a.w, q.a.b]), pn.Binary.of([q.b.w, q.b.b])] as never)(xs) as ax.Tensor);
