@@ -283,11 +283,9 @@ class Scope {
       const f = this.formOf(m);
       if (f.kind === 'member') collect(f.expr);
     }
-    // The node's own reads: buffers of operands outside the group, one each at most.
-    const outside = node.inputs.filter((v) => {
-      const f = this.formOf(v);
-      return !(f.kind === 'member' && f.group === g) && f.kind !== 'splat';
-    });
+    // The node's own reads: the buffers its operands outside the group read (an inline operand
+    // may read several; another group's member, one it will have to get).
+    for (const v of node.inputs) this.readsOf(v, g, reads);
     const insideNodes = [...g.members.map((m) => this.producers.get(m)), node];
     const written = g.members.filter((m) => {
       const f = this.formOf(m);
@@ -295,7 +293,15 @@ class Scope {
       const inside = insideNodes.reduce((n, p) => n + (p ? p.inputs.filter((v) => v === m).length : 0), 0);
       return (this.uses.get(m) ?? 0) > inside;
     });
-    return reads.size + outside.length + written.length + 1;
+    return reads.size + written.length + 1;
+  }
+
+  /** Adds the buffers an expression of `v` inside group g reads (a value not yet in a buffer counts as −id − 1). */
+  private readsOf(v: Value, g: Group, into: Set<number>): void {
+    const f = this.formOf(v);
+    if (f.kind === 'buffer') into.add(f.buffer);
+    else if (f.kind === 'inline') for (const u of f.node.inputs) this.readsOf(u, g, into);
+    else if (f.kind === 'member' && f.group !== g) into.add(f.buffer ?? -v.id - 1);
   }
 
   private lowerConstant(node: Node<'constant'>): void {

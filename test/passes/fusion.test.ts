@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileProgram } from '../../passes/compile.ts';
 import { LOWER_UNFUSED, PASSES, runPasses } from '../../passes/manager.ts';
 import { DeviceArray, Executable, resetStats, stats, type GpuBackend } from '../../runtime/index.ts';
+import { evaluate } from '../../runtime/reference.ts';
 import * as ax from '../../src/index.ts';
 import { DEFAULT_LIMITS, type KernelLimits, type Program, type Step } from '../../src/ir/index.ts';
 import { expectClose } from '../helpers/compare.ts';
@@ -93,6 +94,27 @@ describe('fused programs on WebGPU', () => {
       }),
       { seed: 20261202, numRuns: 12 },
     );
+  });
+
+  it('count every buffer an inline epilogue operand reads against the binding limit (linear, layer norm, branch linear, backward)', async () => {
+    // An epilogue operand (x − mean)·rstd is inline and reads three buffers; counting it as one
+    // once built a 9-binding kernel under the default 8.
+    const net = (w1: ax.Tensor, b1: ax.Tensor, g: ax.Tensor, beta: ax.Tensor, w2: ax.Tensor, x: ax.Tensor) => {
+      const h = x.matmul(w1).add(b1);
+      const m = h.mean(-1, true);
+      const r = h.sub(m).square().mean(-1, true).add(1e-5).rsqrt();
+      const y = h.sub(m).mul(r).mul(g).add(beta).matmul(w2).reshape(['N', 4, 16]);
+      return y.square().sum();
+    };
+    const specs = [[8, 16], [16], [16], [16], [16, 64]].map((s) => ax.spec('f32', s));
+    const graph = ax.trace((...a: ax.Tensor[]) => ax.grad(net, { argnums: [0, 1, 2, 3, 4] })(...(a as [ax.Tensor, ax.Tensor, ax.Tensor, ax.Tensor, ax.Tensor, ax.Tensor])), ...specs, ax.spec('f32', ['N', 8]));
+    const limits = { ...backend.limits, maxStorageBuffersPerShaderStage: 8 };
+    const fused = runPasses(graph, limits, { verifyEach: true });
+    for (const k of fused.kernels) expect(k.reads + k.writes, k.name).toBeLessThanOrEqual(8);
+    const rand = (n: number, scale: number) => Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + n) * scale);
+    const inputs = [[8, 16], [16], [16], [16], [16, 64], [5, 8]].map((s) => ax.hostTensor('f32', s, rand(s.reduce((a, b) => a * b, 1), 0.5)));
+    const expected = evaluate(graph, inputs);
+    (await run(fused, inputs)).forEach((t, i) => expectClose(t, expected[i], 1e-4, `gradient ${i}`));
   });
 
   /** The W2 benchmark's step at a small batch: 784 -> 512 -> 512 -> 10, ReLU, softmax cross-entropy, SGD. */
