@@ -1,23 +1,18 @@
 import {
-  acc, atCoords, coerce, delinearize, isNodeOf, LimitError, linearize, load, opDef, rewriteExpr, u32, visitExpr,
-  type BufferDecl, type Graph, type KExpr, type KernelLimits, type LoopStep, type Node, type OpAttrs, type Shape,
-  type TensorType, type Value,
+  acc, atCoords, coerce, isNodeOf, LimitError, load, opDef, rewriteExpr, visitExpr,
+  type Graph, type KExpr, type LoopStep, type Node, type OpAttrs, type Value,
 } from '../../src/ir/index.ts';
 import { isGuarded } from '../guard-while.ts';
 import { identityCoords, isExpressionNode, nodeExprAt, nodePreludes, splatLiteral } from '../kernel-exprs.ts';
-import { outputSpace, type KernelPlan, type LoweredProgram, type PlanStep } from '../kernel-plan.ts';
+import type { LoweredProgram, PlanStep } from '../kernel-plan.ts';
 import { programDims } from '../program-dims.ts';
 import { dependsOn, depthOf, schedule, type Form, type Group } from './groups.ts';
 import { expressionCost, INLINE_LIMITS } from './cost.ts';
+import { groupKernel } from './kernel-of.ts';
+import { Lowering, type FuseOptions } from './lowering.ts';
+import { distinctLoads, sameElements, sameShape, toSpace, toSpaceInverse } from './spaces.ts';
 
-export interface FuseOptions {
-  /**
-   * false: every primitive is its own kernel and every value has a buffer (the plan fused
-   * programs are checked against).
-   */
-  readonly fuse?: boolean;
-  readonly limits: KernelLimits;
-}
+export type { FuseOptions };
 
 /**
  * Graph → kernel plans. Each kernel has one anchor (a map, a reduction or a contraction);
@@ -37,39 +32,6 @@ export function fuseGraph(graph: Graph, options: FuseOptions): LoweredProgram {
   top.lowerNodes();
   const outputs = graph.outputs.map((v) => top.ensureBuffer(v));
   return { name: graph.name, dims: programDims(graph), buffers: lowering.buffers, steps: top.emit(), inputs, outputs };
-}
-
-/** What all graph levels of one program share: the buffers and the options. */
-class Lowering {
-  readonly buffers: BufferDecl[] = [];
-  private nextGroup = 0;
-  constructor(readonly options: FuseOptions) {}
-
-  get fusing(): boolean {
-    return this.options.fuse ?? true;
-  }
-
-  newBuffer(type: TensorType, kind: BufferDecl['kind'], data?: readonly number[]): number {
-    const id = this.buffers.length;
-    this.buffers.push(data ? { id, dtype: type.dtype, shape: type.shape, kind, data } : { id, dtype: type.dtype, shape: type.shape, kind });
-    return id;
-  }
-
-  newGroup(kind: Group['kind'], space: Shape, op: string, anchorNode?: Node): Group {
-    return { id: this.nextGroup++, kind, space, ops: [op], members: [], deps: new Set(), preludes: [], anchorNode };
-  }
-}
-
-/** A value's coordinates in its own shape, as coordinates of a same-size space. */
-function toSpace(coords: readonly KExpr[], shape: Shape, space: Shape): KExpr[] {
-  if (shape.length === space.length && shape.every((d, i) => d === space[i])) return [...coords];
-  const squeezed = shape.map((d, i) => [d, i] as const).filter(([d]) => d !== 1);
-  const spaceDims = space.filter((d) => d !== 1);
-  if (squeezed.length === spaceDims.length && squeezed.every(([d], i) => d === spaceDims[i])) {
-    let next = 0;
-    return space.map((d) => (d === 1 ? u32(0) : coords[squeezed[next++][1]]));
-  }
-  return delinearize(linearize(coords, shape), space);
 }
 
 /** The values of one graph level (the top graph or a loop body) and the groups computing them. */
@@ -435,64 +397,11 @@ class Scope {
         steps.push(g.loopStep!);
         continue;
       }
-      const plan = this.kernelOf(g);
+      const plan = groupKernel(g, (v) => this.formOf(v), this.lowering.buffers);
       if (plan) steps.push({ kind: 'kernel', plan });
     }
     return steps;
   }
 
-  /** The kernel plan of a group: loads bound to inputs, the members that have buffers as outputs. */
-  private kernelOf(g: Group): KernelPlan | undefined {
-    const written = g.members.filter((v) => {
-      const f = this.formOf(v);
-      return f.kind === 'member' && f.buffer !== undefined;
-    });
-    if (written.length === 0) return undefined;
-    const inputs: { buffer: number; dtype: TensorType['dtype']; shape: Shape }[] = [];
-    const bind = (e: KExpr) =>
-      rewriteExpr(e, (x) => {
-        if (x.k !== 'load') return x;
-        let index = inputs.findIndex((o) => o.buffer === x.input);
-        if (index < 0) {
-          const b = this.lowering.buffers[x.input];
-          index = inputs.push({ buffer: b.id, dtype: b.dtype, shape: b.shape }) - 1;
-        }
-        return load(index, x.coords);
-      });
-    const a = g.anchor;
-    const anchor =
-      a === undefined || a.kind === 'map'
-        ? { kind: 'map' as const, shape: g.space }
-        : a.kind === 'reduce'
-          ? { ...a, expr: bind(a.expr) }
-          : { ...a, lhs: bind(a.lhs), rhs: bind(a.rhs) };
-    const outputs = written.map((v) => {
-      const f = this.formOf(v) as Extract<Form, { kind: 'member' }>;
-      const b = this.lowering.buffers[f.buffer!];
-      return { buffer: b.id, dtype: b.dtype, shape: b.shape, expr: bind(f.expr) };
-    });
-    if (anchor.kind !== 'map' && !sameElements(outputSpace(anchor), g.space)) throw new Error('fuse: group space differs from its anchor');
-    return { name: g.ops.join('+'), inputs, outputs, anchor, preludes: g.preludes };
-  }
-}
-
-/** How many different buffers the expressions load. */
-function distinctLoads(exprs: readonly KExpr[]): number {
-  const buffers = new Set<number>();
-  for (const e of exprs) visitExpr(e, (x) => x.k === 'load' && buffers.add(x.input));
-  return buffers.size;
-}
-
-const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
-
-/** Same element count, up to size-1 axes (a reduction with keepdims lays out like its space). */
-function sameElements(a: Shape, b: Shape): boolean {
-  const squeeze = (s: Shape) => s.filter((d) => d !== 1);
-  return sameShape(squeeze(a), squeeze(b));
-}
-
-/** The identity coordinates of `space`, as coordinates of a same-size `shape`. */
-function toSpaceInverse(space: Shape, shape: Shape): KExpr[] {
-  return toSpace(identityCoords(space.length), space, shape);
 }
 

@@ -132,7 +132,7 @@ describe('axonic ir and dot on model files', () => {
     const fused = await axonic('ir', 'xor.axon', '--schedule', 'train_step', '--all');
     expect(fused.code).toBe(0);
     expect(fused.stdout.split('\n').filter((l) => l.startsWith('// after ')).map((l) => l.slice(9))).toEqual([
-      'verify', 'inline-custom-vjp', 'cond-to-select', 'simplify', 'split-wide', 'fuse', 'donate-inputs', 'merge-dispatches', 'plan-memory', 'emit-wgsl',
+      'verify', 'inline-custom-vjp', 'cond-to-select', 'simplify', 'split-wide', 'guard-while', 'fuse', 'donate-inputs', 'merge-dispatches', 'plan-memory', 'emit-wgsl',
     ]);
     const plan = await axonic('ir', 'xor.axon', '--after', 'fuse');
     expect(plan.stdout).toMatch(/^program @main dims \[N\]/);
@@ -142,11 +142,11 @@ describe('axonic ir and dot on model files', () => {
     const g = await axonic('dot', 'xor.axon');
     expect(g.code).toBe(0);
     expect(g.stdout).toMatch(/^digraph "main" \{/);
-    expect(g.stdout).toContain('label="a.w\\nf32[2,1]"');
+    expect(g.stdout).toContain('label="a.w\\n%0: f32[2,1]"');
     expect(g.stdout).toContain('subgraph cluster_');
     const p = await axonic('dot', 'xor.axon', '--plan');
-    expect(p.stdout).toMatch(/^digraph "forward" \{/);
-    expect(p.stdout).toMatch(/d0 \[shape=box, label="k0_dot_general/);
+    expect(p.stdout).toMatch(/^digraph "main" \{/);
+    expect(p.stdout).toMatch(/k0 \[shape="box", .*label="dot_general\+add/);
     expect(p.stdout.trimEnd().endsWith('}')).toBe(true);
   });
 
